@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Pagoda",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pagoda", targets: ["pagoda"]),
+        .library(name: "PagodaMachine", targets: ["PagodaMachine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libelf from the system (Debian: libelf-dev).
+        .systemLibrary(
+            name: "CLibELF",
+            pkgConfig: "libelf",
+            providers: [.apt(["libelf-dev"])]
+        ),
+        // Instruction formats, decoding (including compressed expansion), CSR names, disassembly.
+        .target(name: "PagodaISA"),
+        // Memory-mapped devices of the virt board: UART 16550, CLINT, PLIC, SiFive test device.
+        .target(name: "PagodaDevices"),
+        // The flattened device tree (DTB) that describes the machine to the kernel.
+        .target(name: "PagodaDeviceTree"),
+        // The machine: harts, CSRs, traps, MMU and PMP, the bus, the board and its device tree.
+        .target(name: "PagodaMachine", dependencies: ["PagodaISA", "PagodaDevices", "PagodaDeviceTree"]),
+        // ELF loading through libelf.
+        .target(name: "PagodaLoader", dependencies: ["CLibELF"]),
+        // The command line.
+        .executableTarget(
+            name: "pagoda",
+            dependencies: [
+                "PagodaMachine", "PagodaLoader",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PagodaISATests", dependencies: ["PagodaISA"]),
+        .testTarget(name: "PagodaDevicesTests", dependencies: ["PagodaDevices"]),
+        .testTarget(name: "PagodaDeviceTreeTests", dependencies: ["PagodaDeviceTree"]),
+        .testTarget(name: "PagodaMachineTests", dependencies: ["PagodaMachine", "PagodaLoader"]),
+        .testTarget(name: "PagodaLoaderTests", dependencies: ["PagodaLoader"]),
+        .testTarget(name: "GuestTests", dependencies: ["PagodaMachine", "PagodaLoader"]),
+    ]
+)
