@@ -1,7 +1,7 @@
 /// The 16550A UART of QEMU's `virt` board: eight byte-wide registers one byte apart
 /// (`reg-shift = 0`), its interrupt wired to PLIC source 10.
 ///
-/// Register map (PC16550D data sheet, table II):
+/// Register map (PC16550D data sheet, "Summary of Registers"):
 ///
 ///     offset  DLAB  read                        write
 ///     0       0     RBR receiver buffer         THR transmitter holding
@@ -27,11 +27,14 @@
 ///   with FIFOs enabled, the single holding register without). Bytes that do not fit
 ///   wait in the console, so console input never overruns; `receive(_:)` models a byte
 ///   arriving on the line regardless of room and can.
-/// - The character timeout (PC16550D 8.6.1: data below the trigger level and no new
-///   character for four character times) has no clock to run on; here it is "the
-///   console had nothing more to give at the last pull". The FIFO then reports
-///   IIR = 0xC as soon as the sender goes quiet, and data below the trigger level is
-///   never stranded.
+/// - The character timeout (PC16550D, "FIFO Interrupt Mode Operation": data below the
+///   trigger level and no new character for four character times) has no clock to run
+///   on; here it is "the console had nothing more to give at the last pull". The FIFO
+///   then reports IIR = 0xC as soon as the sender goes quiet, and data below the
+///   trigger level is never stranded.
+/// - Modem status: the host end of the line holds CTS, DSR and DCD asserted. In
+///   loopback mode MCR drives the inputs and, as on the chip, changes set the MSR delta
+///   bits and can raise the modem status interrupt (QEMU shows no deltas there).
 /// - Parity, framing errors and breaks never happen; LSR bits 2-4 and 7 read 0.
 public final class UART16550: MMIODevice {
     public let windowSize: UInt64 = 0x100
@@ -53,7 +56,7 @@ public final class UART16550: MMIODevice {
     /// No character is arriving: the console ran dry at the last pull.
     private var receiverIdle = true
     /// The THR-empty interrupt condition, set when THR empties and cleared by an IIR
-    /// read that reports it (PC16550D table IV).
+    /// read that reports it (PC16550D, "Interrupt Control Functions").
     private var transmitterEmptyPending = false
     /// MSR bits 4-7: the modem status inputs CTS, DSR, RI and DCD.
     private var modemInputs: UInt8 = MSR.cts | MSR.dsr | MSR.dcd
@@ -93,7 +96,7 @@ public final class UART16550: MMIODevice {
 
     /// A byte arriving on the serial line. If the receiver is full the byte is an
     /// overrun (LSR.OE): with FIFOs it is lost, without them it replaces the unread byte
-    /// in the holding register (PC16550D table II, LSR bit 1).
+    /// in the holding register (PC16550D, LSR bit 1, "Overrun Error").
     public func receive(_ byte: UInt8) {
         store(byte)
         updateInterrupt()
@@ -233,7 +236,7 @@ public final class UART16550: MMIODevice {
     }
 
     /// Moves console bytes into the receiver while there is room. In loopback mode the
-    /// receiver is cut off from the line (PC16550D 8.6.4) and nothing arrives.
+    /// receiver is cut off from the line (PC16550D, MCR bit 4) and nothing arrives.
     private func pullFromConsole() {
         guard !loopback else {
             receiverIdle = true
@@ -262,7 +265,7 @@ public final class UART16550: MMIODevice {
     // MARK: - Modem status
 
     /// In loopback mode the modem outputs drive the modem inputs: RTS to CTS, DTR to DSR,
-    /// OUT1 to RI and OUT2 to DCD (PC16550D 8.6.4, MCR bit 4). Otherwise the host end of
+    /// OUT1 to RI and OUT2 to DCD (PC16550D, MCR bit 4). Otherwise the host end of
     /// the line asserts CTS, DSR and DCD, as QEMU's does. Changes set the delta bits:
     /// DCTS, DDSR and DDCD on any change, TERI when RI falls.
     private func updateModemInputs() {
@@ -282,7 +285,8 @@ public final class UART16550: MMIODevice {
 
     // MARK: - Interrupts
 
-    /// IIR bits 0-3 for each interrupt, in the order of PC16550D table IV.
+    /// IIR bits 0-3 for each interrupt, in the order of PC16550D's "Interrupt Control
+    /// Functions".
     private enum InterruptIdentification: UInt8 {
         case none = 0x01
         case receiverLineStatus = 0x06
@@ -292,9 +296,9 @@ public final class UART16550: MMIODevice {
         case modemStatus = 0x00
     }
 
-    /// The highest-priority enabled interrupt condition (PC16550D table IV): receiver
-    /// line status, then received data (trigger level reached, or the character
-    /// timeout), then THR empty, then modem status.
+    /// The highest-priority enabled interrupt condition ("Interrupt Control Functions"):
+    /// receiver line status, then received data (trigger level reached, or the
+    /// character timeout), then THR empty, then modem status.
     private var pendingInterrupt: InterruptIdentification {
         if interruptEnable & IER.receiverLineStatus != 0, overrun {
             return .receiverLineStatus
