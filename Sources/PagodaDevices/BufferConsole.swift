@@ -13,6 +13,10 @@ public final class BufferConsole: ConsoleIO {
     /// The number of input bytes not yet read.
     public var pendingInputCount: Int { input.count - inputPosition }
 
+    /// Whether unread input is waiting. Once it is used up only the console's owner can
+    /// add more (`append(input:)`), so a guest waiting for input would wait forever.
+    public var mayReceiveInput: Bool { pendingInputCount > 0 }
+
     public init(input: [UInt8] = []) {
         self.input = input
     }

@@ -9,11 +9,13 @@ final class BufferConsoleTests: XCTestCase {
         XCTAssertEqual(console.read(), UInt8(ascii: "k"))
         XCTAssertNil(console.read())
         XCTAssertEqual(console.pendingInputCount, 0)
+        XCTAssertFalse(console.mayReceiveInput)
     }
 
     func testAppendedInputFollowsWhatIsWaiting() {
         let console = BufferConsole(input: [1, 2])
         XCTAssertEqual(console.read(), 1)
+        XCTAssertTrue(console.mayReceiveInput)
         console.append(input: [3])
         console.append(input: "\u{4}")
         XCTAssertEqual(console.pendingInputCount, 3)

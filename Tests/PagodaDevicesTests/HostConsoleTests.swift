@@ -50,6 +50,7 @@ final class HostConsoleTests: XCTestCase {
     func testReadsWithoutBlocking() {
         let console = HostConsole(input: input.read, output: output.write)
         XCTAssertNil(console.read(), "nothing typed yet")
+        XCTAssertTrue(console.mayReceiveInput, "an open pipe may still bring input")
         Thread.sleep(forTimeInterval: 0.005)
         send(Array("abc".utf8))
         XCTAssertEqual(readAll(console), Array("abc".utf8))
@@ -90,9 +91,11 @@ final class HostConsoleTests: XCTestCase {
         send([0x41])
         close(input.write)
         input.write = -1
+        XCTAssertTrue(console.mayReceiveInput)
         XCTAssertEqual(console.read(), 0x41)
         Thread.sleep(forTimeInterval: 0.005)
         XCTAssertNil(console.read())
         XCTAssertNil(console.read())
+        XCTAssertFalse(console.mayReceiveInput)
     }
 }
