@@ -25,7 +25,7 @@ let package = Package(
         // The flattened device tree (DTB) that describes the machine to the kernel.
         .target(name: "PagodaDeviceTree"),
         // The machine: harts, CSRs, traps, MMU and PMP, the bus, the board and its device tree.
-        .target(name: "PagodaMachine", dependencies: ["PagodaISA", "PagodaDevices", "PagodaDeviceTree"]),
+        .target(name: "PagodaMachine", dependencies: ["PagodaISA", "PagodaDevices", "PagodaDeviceTree", "PagodaLoader"]),
         // ELF loading through libelf.
         .target(name: "PagodaLoader", dependencies: ["CLibELF"]),
         // The command line.

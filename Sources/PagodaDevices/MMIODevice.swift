@@ -31,4 +31,11 @@ public protocol ConsoleIO: AnyObject {
     func write(_ byte: UInt8)
     /// One byte from the host if one is available now, without blocking.
     func read() -> UInt8?
+    /// Whether input may still arrive later (false once a finite input is used up).
+    /// The machine uses it to tell a hart that waits for input from one that waits forever.
+    var mayReceiveInput: Bool { get }
+}
+
+extension ConsoleIO {
+    public var mayReceiveInput: Bool { true }
 }

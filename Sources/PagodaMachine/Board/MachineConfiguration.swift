@@ -1,0 +1,22 @@
+/// What a machine is built with: everything the command line can choose.
+public struct MachineConfiguration: Sendable {
+    /// RAM size in bytes (a multiple of 4 KiB).
+    public var memorySize: UInt64 = 128 << 20
+    /// Number of harts.
+    public var harts: Int = 1
+    /// The kernel command line placed in the device tree's /chosen node.
+    public var bootargs: String = ""
+    /// The modelled clock frequency in Hz; mtime ticks at 10 MHz against it.
+    public var clockFrequency: UInt64 = 1_000_000_000
+    /// Instructions a hart runs before the machine looks at interrupts and devices again.
+    public var quantum: Int = 10_000
+    /// Stop after this many instructions in all (nil: no limit).
+    public var maxInstructions: UInt64? = nil
+    /// Set A and D in page-table entries during walks (false: fault instead, Svade).
+    public var hardwareAccessedDirty = true
+
+    public init() {}
+
+    /// The frequency of mtime and of the `time` CSR.
+    public static let timebaseFrequency: UInt64 = 10_000_000
+}

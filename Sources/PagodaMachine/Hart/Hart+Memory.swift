@@ -1,0 +1,191 @@
+import PagodaISA
+
+/// The slow paths of memory access: everything the inner loop's host-TLB lookup does
+/// not handle (first touch of a page, translation, MMIO, misaligned and page-crossing
+/// accesses, atomics). Each records an exception in `pendingCause`/`pendingValue` and
+/// returns nil/false when the access faults.
+extension Hart {
+    /// The privilege data accesses are made with: MPP when M-mode has MPRV set.
+    var dataAccessMode: PrivilegeMode {
+        if privilege == .machine && mstatus & MStatus.mprv != 0 {
+            return PrivilegeMode.fromField(mstatus >> MStatus.mppShift)
+        }
+        return privilege
+    }
+
+    @inline(__always)
+    private func translate(_ va: UInt64, length: UInt64, access: AccessType) -> MMU.Result {
+        let mode = access == .fetch ? privilege : dataAccessMode
+        return mmu.translate(va, length: length, access: access, mode: mode,
+                             sum: mstatus & MStatus.sum != 0, mxr: mstatus & MStatus.mxr != 0)
+    }
+
+    private func fail(_ e: Exception, _ va: UInt64) {
+        pendingCause = e
+        pendingValue = va
+    }
+
+    // MARK: Loads and stores
+
+    @inline(never)
+    func loadSlow(_ va: UInt64, size: Int) -> UInt64? {
+        let length = UInt64(size)
+        if (va & 0xFFF) + length > 4096 {
+            // Crosses a page: each byte is translated on its own.
+            var value: UInt64 = 0
+            for i in 0..<length {
+                guard let b = loadSlow(va &+ i, size: 1) else { pendingValue = va; return nil }
+                value |= b << (8 * i)
+            }
+            return value
+        }
+        let t = translate(va, length: length, access: .load)
+        if let fault = t.fault { fail(fault, va); return nil }
+        if let page = t.hostPage {
+            mmu.loadTLB.install(virtualPage: va & ~0xFFF, host: page)
+        } else {
+            batchMustEnd = true  // a device may change interrupt state when read
+        }
+        guard let v = bus.read(t.physical, size: size) else { fail(.loadAccessFault, va); return nil }
+        return v
+    }
+
+    @inline(never)
+    func storeSlow(_ va: UInt64, size: Int, value: UInt64) -> Bool {
+        let length = UInt64(size)
+        if (va & 0xFFF) + length > 4096 {
+            // Translate every byte before writing any, so a fault leaves memory unchanged.
+            var physical = [UInt64](repeating: 0, count: size)
+            for i in 0..<size {
+                let t = translate(va &+ UInt64(i), length: 1, access: .store)
+                if let fault = t.fault { fail(fault, va); return false }
+                guard bus.memory(containing: t.physical)?.writable == true else { fail(.storeAccessFault, va); return false }
+                physical[i] = t.physical
+            }
+            for i in 0..<size { bus.write(physical[i], size: 1, value: value >> (8 * UInt64(i))) }
+            noteStore(physical: physical[0], length: length)
+            return true
+        }
+        let t = translate(va, length: length, access: .store)
+        if let fault = t.fault { fail(fault, va); return false }
+        if let page = t.hostPage {
+            mmu.storeTLB.install(virtualPage: va & ~0xFFF, host: page)
+        } else {
+            batchMustEnd = true  // a device write can raise an interrupt or stop the machine
+        }
+        guard bus.write(t.physical, size: size, value: value) else { fail(.storeAccessFault, va); return false }
+        noteStore(physical: t.physical, length: length)
+        return true
+    }
+
+    /// Stores by this hart to another hart's reserved granule break that reservation.
+    @inline(__always)
+    func noteStore(physical: UInt64, length: UInt64) {
+        machine.noteStore(by: self, physical: physical, length: length)
+    }
+
+    // MARK: Instruction fetch
+
+    /// Fetches the instruction at `pc` when the inner loop's cached code page does not
+    /// cover it. Updates the cached code page when the page may be cached. The result
+    /// holds 16 bits for a compressed instruction.
+    @inline(never)
+    func fetchSlow(_ pc: UInt64, tag: inout UInt64, page: inout UnsafeRawPointer) -> UInt32? {
+        let vpage = pc & ~0xFFF
+        let entry = mmu.fetchTLB.table[HostTLB.index(pc)]
+        if entry.tag == vpage {
+            tag = vpage
+            page = UnsafeRawPointer(entry.page)
+        } else {
+            let t = translate(pc, length: 2, access: .fetch)
+            if let fault = t.fault { fail(fault, pc); return nil }
+            if let host = t.hostPage {
+                mmu.fetchTLB.install(virtualPage: vpage, host: host)
+                tag = vpage
+                page = UnsafeRawPointer(host)
+            } else {
+                tag = HostTLB.invalidTag
+            }
+        }
+        let offset = Int(pc & 0xFFF)
+        if tag == vpage && offset <= 0xFFC {
+            let raw = page.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+            return raw & 3 == 3 ? raw : raw & 0xFFFF
+        }
+        // The instruction is on an uncached page, or its second half may be on the next page.
+        guard let low = fetchHalf(pc) else { return nil }
+        if low & 3 != 3 { return low }
+        guard let high = fetchHalf(pc &+ 2) else { return nil }
+        return low | (high << 16)
+    }
+
+    private func fetchHalf(_ va: UInt64) -> UInt32? {
+        let t = translate(va, length: 2, access: .fetch)
+        if let fault = t.fault { fail(fault, va); return nil }
+        guard bus.memory(containing: t.physical, length: 2) != nil, let v = bus.read(t.physical, size: 2)
+        else { fail(.instructionAccessFault, va); return nil }
+        return UInt32(truncatingIfNeeded: v)
+    }
+
+    // MARK: Atomics
+
+    /// Translates an LR/SC/AMO address: it must be naturally aligned and in RAM.
+    private func atomicAddress(_ va: UInt64, size: Int, access: AccessType) -> UInt64? {
+        guard va & UInt64(size - 1) == 0 else { fail(access.misaligned, va); return nil }
+        let t = translate(va, length: UInt64(size), access: access)
+        if let fault = t.fault { fail(fault, va); return nil }
+        guard bus.ram.contains(t.physical, length: UInt64(size)) else { fail(access.accessFault, va); return nil }
+        return t.physical
+    }
+
+    /// LR.W / LR.D: loads and reserves. The result is sign-extended for LR.W.
+    @inline(never)
+    func loadReserved(_ va: UInt64, size: Int) -> UInt64? {
+        guard let pa = atomicAddress(va, size: size, access: .load) else { return nil }
+        reservation = pa
+        let v = bus.ram.load(pa, size: size)
+        return size == 4 ? UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: v))) : v
+    }
+
+    /// SC.W / SC.D: stores if the reservation still covers the address. Returns 0 on
+    /// success, 1 on failure, nil on an exception. The reservation is always cleared.
+    @inline(never)
+    func storeConditional(_ va: UInt64, size: Int, value: UInt64) -> UInt64? {
+        guard let pa = atomicAddress(va, size: size, access: .store) else { reservation = .max; return nil }
+        defer { reservation = .max }
+        guard reservation == pa else { return 1 }
+        bus.ram.store(pa, size: size, value: value)
+        noteStore(physical: pa, length: UInt64(size))
+        return 0
+    }
+
+    /// An AMO: reads, combines with `operand`, writes back; returns the old value
+    /// (sign-extended for .W).
+    @inline(never)
+    func atomicMemoryOperation(_ op: Opcode, _ va: UInt64, operand: UInt64) -> UInt64? {
+        let size: Int
+        switch op {
+        case .amoswapW, .amoaddW, .amoxorW, .amoandW, .amoorW, .amominW, .amomaxW, .amominuW, .amomaxuW: size = 4
+        default: size = 8
+        }
+        guard let pa = atomicAddress(va, size: size, access: .store) else { return nil }
+        let raw = bus.ram.load(pa, size: size)
+        let old = size == 4 ? UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: raw))) : raw
+        let b = size == 4 ? UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: operand))) : operand
+        let new: UInt64
+        switch op {
+        case .amoswapW, .amoswapD: new = b
+        case .amoaddW, .amoaddD: new = old &+ b
+        case .amoxorW, .amoxorD: new = old ^ b
+        case .amoandW, .amoandD: new = old & b
+        case .amoorW, .amoorD: new = old | b
+        case .amominW, .amominD: new = Int64(bitPattern: old) < Int64(bitPattern: b) ? old : b
+        case .amomaxW, .amomaxD: new = Int64(bitPattern: old) > Int64(bitPattern: b) ? old : b
+        case .amominuW, .amominuD: new = old < b ? old : b
+        default: new = old > b ? old : b  // amomaxu
+        }
+        bus.ram.store(pa, size: size, value: new)
+        noteStore(physical: pa, length: UInt64(size))
+        return old
+    }
+}

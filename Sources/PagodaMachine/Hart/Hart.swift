@@ -1,0 +1,137 @@
+import PagodaISA
+import PagodaDevices
+
+/// One RISC-V hart: its registers, CSRs, privilege mode and translation state.
+///
+/// The inner loop is in `Hart+Execute.swift`; CSRs in `Hart+CSR.swift`; traps and
+/// interrupts in `Hart+Trap.swift`; the slow paths of memory access in `Hart+Memory.swift`.
+public final class Hart {
+    public let id: Int
+    unowned(unsafe) let machine: Machine
+    let bus: Bus
+    public let mmu: MMU
+
+    /// x0...x31, plus slot 32, where writes to x0 go (decoding redirects rd = 0 there),
+    /// so x0 always reads zero without a check on every write.
+    let registers: UnsafeMutablePointer<UInt64>
+    /// The decoded-instruction cache, indexed by (pc >> 1) and validated by the raw bits.
+    let decodeCache: UnsafeMutablePointer<DecodedInstruction>
+    static let decodeCacheEntries = 1 << 14
+
+    public internal(set) var pc: UInt64 = 0
+    public internal(set) var privilege: PrivilegeMode = .machine
+
+    // MARK: CSRs
+
+    var mstatus: UInt64 = MStatus.xlenFields
+    var medeleg: UInt64 = 0
+    var mideleg: UInt64 = 0
+    var mie: UInt64 = 0
+    /// The bits of mip that software writes (SSIP, STIP, SEIP); the others come from devices.
+    var mipSoftware: UInt64 = 0
+    var mtvec: UInt64 = 0
+    var stvec: UInt64 = 0
+    var mepc: UInt64 = 0
+    var sepc: UInt64 = 0
+    var mcause: UInt64 = 0
+    var scause: UInt64 = 0
+    var mtval: UInt64 = 0
+    var stval: UInt64 = 0
+    var mscratch: UInt64 = 0
+    var sscratch: UInt64 = 0
+    var mcounteren: UInt64 = 0
+    var scounteren: UInt64 = 0
+    var menvcfg: UInt64 = 0
+    var senvcfg: UInt64 = 0
+    var stimecmp: UInt64 = .max
+    var mcountinhibit: UInt64 = 0
+
+    // MARK: Counters
+
+    /// Instructions retired before the current batch (see `inFlight`).
+    var retiredBase: UInt64 = 0
+    /// Cycles before the current batch.
+    var cyclesBase: UInt64 = 0
+    /// Instructions the current batch has retired so far; kept up to date whenever the
+    /// batch calls a slow path, so CSR reads and device accesses see exact counts.
+    var inFlight: UInt64 = 0
+
+    public var instructionsRetired: UInt64 { retiredBase &+ inFlight }
+    public var cycles: UInt64 { cyclesBase &+ inFlight }
+
+    // MARK: Execution state
+
+    /// The LR reservation: a physical address, or `.max` for none.
+    var reservation: UInt64 = .max
+    /// Set by WFI; cleared when an interrupt becomes pending.
+    public internal(set) var waitingForInterrupt = false
+    /// A pending exception recorded by a slow path.
+    var pendingCause: Exception = .illegalInstruction
+    var pendingValue: UInt64 = 0
+    /// Set by a slow path when the batch must end so the machine can look at
+    /// interrupts or devices again.
+    var batchMustEnd = false
+
+    init(id: Int, machine: Machine, bus: Bus) {
+        self.id = id
+        self.machine = machine
+        self.bus = bus
+        mmu = MMU(bus: bus)
+        registers = .allocate(capacity: 33)
+        registers.initialize(repeating: 0, count: 33)
+        decodeCache = .allocate(capacity: Hart.decodeCacheEntries)
+        decodeCache.initialize(repeating: Hart.cacheEntry(for: 0), count: Hart.decodeCacheEntries)
+    }
+
+    deinit {
+        registers.deallocate()
+        decodeCache.deallocate()
+    }
+
+    /// Puts the hart in its reset state: M-mode at `pc`, registers zero.
+    func reset(pc: UInt64) {
+        for i in 0..<33 { registers[i] = 0 }
+        self.pc = pc
+        privilege = .machine
+        mstatus = MStatus.xlenFields
+        medeleg = 0; mideleg = 0; mie = 0; mipSoftware = 0
+        mtvec = 0; stvec = 0; mepc = 0; sepc = 0; mcause = 0; scause = 0; mtval = 0; stval = 0
+        mscratch = 0; sscratch = 0; mcounteren = 0; scounteren = 0; menvcfg = 0; senvcfg = 0
+        stimecmp = .max; mcountinhibit = 0
+        mmu.pmp = PMP()
+        mmu.writeSATP(0)
+        reservation = .max
+        waitingForInterrupt = false
+        invalidateDecodeCache()
+    }
+
+    /// Reads integer register `i` (0...31).
+    public func register(_ i: Int) -> UInt64 { i == 0 ? 0 : registers[i & 31] }
+
+    /// Writes integer register `i` (0...31); writes to x0 are ignored.
+    public func setRegister(_ i: Int, _ value: UInt64) {
+        if i != 0 { registers[i & 31] = value }
+    }
+
+    public func setPC(_ value: UInt64) { pc = value }
+
+    /// The decode-cache entry for raw instruction bits: the decoded instruction with
+    /// rd = 0 redirected to the sink register.
+    static func cacheEntry(for raw: UInt32) -> DecodedInstruction {
+        var d = Decoder.decode(raw)
+        if d.rd == 0 { d.rd = 32 }
+        return d
+    }
+
+    func invalidateDecodeCache() {
+        decodeCache.update(repeating: Hart.cacheEntry(for: 0), count: Hart.decodeCacheEntries)
+    }
+
+    /// Changes privilege mode; translations depend on it, so the host TLBs are flushed.
+    func setPrivilege(_ mode: PrivilegeMode) {
+        if mode != privilege {
+            privilege = mode
+            mmu.flushHostTLBs()
+        }
+    }
+}

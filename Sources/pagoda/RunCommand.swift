@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import PagodaDevices
+import PagodaLoader
+import PagodaMachine
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Boot an ELF kernel or test program on the emulated machine.",
+        discussion: """
+            The kernel's PT_LOAD segments are placed at their physical addresses; the \
+            boot ROM at 0x1000 jumps to its entry with a0 = hart id and a1 = the device \
+            tree address. Console output goes to standard output; standard input feeds \
+            the UART (Ctrl-A x quits when it is a terminal).
+
+            Exit status: the guest's own (0 on success, the low byte of its failure code), \
+            or: 64 bad command line, 65 kernel not a loadable RISC-V ELF, 66 kernel file \
+            missing or unreadable, 124 instruction limit reached, 125 deadlock (every hart \
+            waits for an interrupt that cannot come), 130 quit from the console.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("RAM size, e.g. 128M or 1G (4 KiB multiple, 1 MiB to 16 GiB).", valueName: "size"))
+    var memory: ByteSize = ByteSize(argument: "128M")!
+
+    @Option(name: .long, help: ArgumentHelp("Stop after this many instructions in all (exit status 124).", valueName: "n"))
+    var maxInstructions: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("Kernel command line for the device tree's /chosen/bootargs.", valueName: "text"))
+    var bootargs: String = ""
+
+    @Option(name: .long, help: ArgumentHelp("Write statistics as JSON to this file when the machine stops.", valueName: "file"))
+    var stats: String?
+
+    @Argument(help: ArgumentHelp("The ELF64 RISC-V executable to boot.", valueName: "kernel"))
+    var kernel: String
+
+    func validate() throws {
+        let size = memory.bytes
+        guard size % 4096 == 0, size >= 1 << 20, size <= 16 << 30 else {
+            throw ValidationError("--memory must be a multiple of 4 KiB between 1M and 16G (got \(size) bytes)")
+        }
+        if let n = maxInstructions, n == 0 { throw ValidationError("--max-instructions must be at least 1") }
+    }
+
+    func run() throws {
+        var configuration = MachineConfiguration()
+        configuration.memorySize = memory.bytes
+        configuration.maxInstructions = maxInstructions
+        configuration.bootargs = bootargs
+
+        let console = HostConsole()
+        let machine = Machine(configuration: configuration, console: console)
+        let image: ELFImage
+        do {
+            image = try ELFLoader.load(path: kernel, allowedRegions: machine.loadableRegions)
+        } catch let error as LoaderError {
+            console.restore()
+            FileHandle.standardError.write("pagoda: \(error.message)\n".data(using: .utf8)!)
+            throw ExitCode(error.kind == .fileUnreadable ? ExitStatus.missingKernel : ExitStatus.badKernel)
+        }
+        machine.load(image)
+        let reason = machine.run()
+        console.flush()
+        console.restore()
+        if let path = stats {
+            do {
+                try StatisticsReport(machine: machine).json().write(to: URL(fileURLWithPath: path))
+            } catch {
+                FileHandle.standardError.write("pagoda: cannot write statistics to \(path): \(error)\n".data(using: .utf8)!)
+            }
+        }
+        switch reason {
+        case .passed: throw ExitCode(ExitStatus.guestPassed)
+        case .failed(let code): throw ExitCode(ExitStatus.guestFailed(code))
+        case .instructionLimit:
+            FileHandle.standardError.write("pagoda: \(reason)\n".data(using: .utf8)!)
+            throw ExitCode(ExitStatus.instructionLimit)
+        case .deadlock:
+            FileHandle.standardError.write("pagoda: \(reason)\n".data(using: .utf8)!)
+            throw ExitCode(ExitStatus.deadlock)
+        case .quit: throw ExitCode(ExitStatus.quit)
+        }
+    }
+}
