@@ -63,6 +63,12 @@ public final class Machine: TimeSource {
 
     // MARK: Loading
 
+    /// The board description the device tree is generated from.
+    public var board: VirtBoard {
+        VirtBoard(harts: configuration.harts, memoryBase: bus.ram.base, memorySize: configuration.memorySize,
+                  bootargs: configuration.bootargs, isa: "rv64imac_zicsr_zifencei_sstc")
+    }
+
     /// The physical ranges an image may occupy.
     public var loadableRegions: [ClosedRange<UInt64>] {
         [bus.ram.base...(bus.ram.base + bus.ram.size - 1), bus.rom.base...(bus.rom.base + bus.rom.size - 1)]
@@ -84,11 +90,9 @@ public final class Machine: TimeSource {
     public func reset() {
         bus.ram.zero(bus.ram.base, length: bus.ram.size)
         bus.rom.zero(bus.rom.base, length: bus.rom.size)
-        var board = VirtBoard(harts: configuration.harts, memorySize: configuration.memorySize, bootargs: configuration.bootargs)
-        board.memoryBase = bus.ram.base
+        let board = self.board
         deviceTree = board.deviceTreeBlob()
-        let ramEnd = bus.ram.base + min(bus.ram.size, 3 << 30)
-        deviceTreeAddress = (ramEnd - UInt64(deviceTree.count)) & ~((2 << 20) - 1)
+        deviceTreeAddress = board.deviceTreeAddress(blobSize: deviceTree.count) ?? bus.ram.base
         bus.ram.copy(deviceTree, to: deviceTreeAddress)
         let entry = image?.entry ?? bus.ram.base
         bus.rom.copy(BootROM.image(entry: entry, dtbAddress: deviceTreeAddress), to: BootROM.base)
