@@ -56,6 +56,8 @@ public enum CSRAddress {
     public static let mhpmcounter31: UInt16 = 0xB1F
     public static let tselect: UInt16 = 0x7A0
     public static let tdata1: UInt16 = 0x7A1
+    public static let tdata2: UInt16 = 0x7A2
+    public static let tdata3: UInt16 = 0x7A3
 
     /// The standard name of a CSR, as assemblers and disassemblers spell it.
     public static func name(_ csr: UInt16) -> String? {

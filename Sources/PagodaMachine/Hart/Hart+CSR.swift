@@ -97,6 +97,8 @@ extension Hart {
         case CSRAddress.mcycle: return cycles
         case CSRAddress.minstret: return instructionsRetired
         case CSRAddress.mhpmcounter3...CSRAddress.mhpmcounter31: return 0
+        // Sdtrig with no triggers: tselect stays 0 and tdata1 reads type 0 ("no trigger").
+        case CSRAddress.tselect, CSRAddress.tdata1, CSRAddress.tdata2, CSRAddress.tdata3: return 0
         default: return nil
         }
     }
@@ -180,6 +182,7 @@ extension Hart {
         case CSRAddress.minstret:
             retiredBase = value &- inFlight &- 1
         case CSRAddress.mhpmcounter3...CSRAddress.mhpmcounter31: break
+        case CSRAddress.tselect, CSRAddress.tdata1, CSRAddress.tdata2, CSRAddress.tdata3: break
         default: return false
         }
         return true
