@@ -24,6 +24,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("RAM size, e.g. 128M or 1G (4 KiB multiple, 1 MiB to 16 GiB).", valueName: "size"))
     var memory: ByteSize = ByteSize(argument: "128M")!
 
+    @Option(name: .long, help: ArgumentHelp("Number of harts (1 to 64).", valueName: "n"))
+    var harts: Int = 1
+
     @Option(name: .long, help: ArgumentHelp("Stop after this many instructions in all (exit status 124).", valueName: "n"))
     var maxInstructions: UInt64?
 
@@ -41,6 +44,7 @@ struct RunCommand: ParsableCommand {
         guard size % 4096 == 0, size >= 1 << 20, size <= 16 << 30 else {
             throw ValidationError("--memory must be a multiple of 4 KiB between 1M and 16G (got \(size) bytes)")
         }
+        guard (1...64).contains(harts) else { throw ValidationError("--harts must be between 1 and 64 (got \(harts))") }
         if let n = maxInstructions, n == 0 { throw ValidationError("--max-instructions must be at least 1") }
     }
 
@@ -49,6 +53,7 @@ struct RunCommand: ParsableCommand {
         configuration.memorySize = memory.bytes
         configuration.maxInstructions = maxInstructions
         configuration.bootargs = bootargs
+        configuration.harts = harts
 
         let console = HostConsole()
         let machine = Machine(configuration: configuration, console: console)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: sets up, builds the firmware check, the
+# guests and the emulator, runs the unit and guest tests, then compares every guest's
+# output with QEMU's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tools/setup.sh
+echo "== firmware: rebuild the boot ROM and check the embedded copy"
+tools/check-firmware.sh
+echo "== guests"
+make -s -C guests
+echo "== build (release)"
+swift build -c release
+echo "== unit and guest tests"
+swift test
+echo "== same output as QEMU"
+PAGODA=.build/release/pagoda tools/qemu-compare.sh
