@@ -15,6 +15,14 @@ public struct MachineConfiguration: Sendable {
     /// Set A and D in page-table entries during walks (false: fault instead, Svade).
     public var hardwareAccessedDirty = true
 
+    /// The modelled TLBs of each hart.
+    public var itlb = TLBConfiguration(entries: 32, ways: 32, policy: .lru)
+    public var dtlb = TLBConfiguration(entries: 32, ways: 32, policy: .lru)
+    /// The shared second-level TLB (0 entries: none).
+    public var l2tlb = TLBConfiguration(entries: 0, ways: 1, policy: .lru)
+    /// Modelled cycles per PTE read during a page walk.
+    public var walkCyclesPerLevel: UInt64 = 20
+
     public init() {}
 
     /// The frequency of mtime and of the `time` CSR.

@@ -135,7 +135,9 @@ extension Hart {
             batchMustEnd = true
         case CSRAddress.satp:
             guard privilege == .machine || mstatus & MStatus.tvm == 0 else { return false }
+            closeTranslationSegment()
             mmu.writeSATP(value)
+            openTranslationSegment()
         case CSRAddress.sbase:
             mmu.sbase = value
             mmu.flushHostTLBs()
@@ -178,7 +180,7 @@ extension Hart {
             mmu.flushHostTLBs()
         case CSRAddress.mcycle:
             // The written value is what the next instruction reads.
-            cyclesBase = value &- inFlight &- 1
+            cyclesBase = value &- inFlight &- 1 &- mmu.statistics.walkCycles
         case CSRAddress.minstret:
             retiredBase = value &- inFlight &- 1
         case CSRAddress.mhpmcounter3...CSRAddress.mhpmcounter31: break
@@ -193,8 +195,12 @@ extension Hart {
         // MPP is WARL: the reserved encoding 2 keeps the previous value.
         if (value >> MStatus.mppShift) & 3 == 2 { new = (new & ~MStatus.mpp) | (mstatus & MStatus.mpp) }
         let changed = new ^ mstatus
+        if changed & MStatus.translationBits != 0 { closeTranslationSegment() }
         mstatus = new
-        if changed & MStatus.translationBits != 0 { mmu.flushHostTLBs() }
+        if changed & MStatus.translationBits != 0 {
+            mmu.flushHostTLBs()
+            openTranslationSegment()
+        }
         batchMustEnd = true
     }
 

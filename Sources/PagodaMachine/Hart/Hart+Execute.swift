@@ -36,7 +36,10 @@ extension Hart {
         var n = 0
         var fetchTag = HostTLB.invalidTag
         var fetchPage = UnsafeRawPointer(mmu.fetchTLB.table[0].page)
+        let counters = loopCounters
         batchMustEnd = false
+        inBatch = true
+        defer { inBatch = false }
 
         execution: while n < budget {
             n &+= 1
@@ -131,6 +134,7 @@ extension Hart {
                 case .lb:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 0) {
+                        counters.pointee.fastDataAccesses &+= 1
                         x[rd] = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -140,6 +144,7 @@ extension Hart {
                 case .lbu:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 0) {
+                        counters.pointee.fastDataAccesses &+= 1
                         x[rd] = UInt64(p.load(as: UInt8.self))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -149,6 +154,7 @@ extension Hart {
                 case .lh:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 1) {
+                        counters.pointee.fastDataAccesses &+= 1
                         x[rd] = UInt64(bitPattern: Int64(p.load(as: Int16.self)))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -158,6 +164,7 @@ extension Hart {
                 case .lhu:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 1) {
+                        counters.pointee.fastDataAccesses &+= 1
                         x[rd] = UInt64(p.load(as: UInt16.self))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -167,6 +174,7 @@ extension Hart {
                 case .lw:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 3) {
+                        counters.pointee.fastDataAccesses &+= 1
                         x[rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -176,6 +184,7 @@ extension Hart {
                 case .lwu:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 3) {
+                        counters.pointee.fastDataAccesses &+= 1
                         x[rd] = UInt64(p.load(as: UInt32.self))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -185,6 +194,7 @@ extension Hart {
                 case .ld:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 7) {
+                        counters.pointee.fastDataAccesses &+= 1
                         x[rd] = p.load(as: UInt64.self)
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -196,6 +206,7 @@ extension Hart {
                 case .sb:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(storeTLB, va, 0) {
+                        counters.pointee.fastDataAccesses &+= 1
                         p.storeBytes(of: UInt8(truncatingIfNeeded: x[rs2]), as: UInt8.self)
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -205,6 +216,7 @@ extension Hart {
                 case .sh:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(storeTLB, va, 1) {
+                        counters.pointee.fastDataAccesses &+= 1
                         p.storeBytes(of: UInt16(truncatingIfNeeded: x[rs2]), as: UInt16.self)
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -214,6 +226,7 @@ extension Hart {
                 case .sw:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(storeTLB, va, 3) {
+                        counters.pointee.fastDataAccesses &+= 1
                         p.storeBytes(of: UInt32(truncatingIfNeeded: x[rs2]), as: UInt32.self)
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -223,6 +236,7 @@ extension Hart {
                 case .sd:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(storeTLB, va, 7) {
+                        counters.pointee.fastDataAccesses &+= 1
                         p.storeBytes(of: x[rs2], as: UInt64.self)
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -271,10 +285,16 @@ extension Hart {
                     pendingValue = pc
                     break instruction
                 case .mret:
+                    inFlight = UInt64(n)
+                    inBatch = false
+                    defer { inBatch = true }
                     guard returnFromMachineTrap() else { illegal(d); break instruction }
                     pc = self.pc
                     break execution
                 case .sret:
+                    inFlight = UInt64(n)
+                    inBatch = false
+                    defer { inBatch = true }
                     guard returnFromSupervisorTrap() else { illegal(d); break instruction }
                     pc = self.pc
                     break execution
@@ -288,7 +308,7 @@ extension Hart {
                 case .sfenceVMA:
                     guard privilege == .machine || (privilege == .supervisor && mstatus & MStatus.tvm == 0)
                     else { illegal(d); break instruction }
-                    mmu.flushHostTLBs()
+                    mmu.fence(va: d.rs1 == 0 ? nil : x[rs1], asid: d.rs2 == 0 ? nil : x[rs2])
                     fetchTag = HostTLB.invalidTag
                 case .illegal:
                     illegal(d)
@@ -298,10 +318,13 @@ extension Hart {
                 continue execution
             }
             // An exception: the instruction did not retire.
+            n &-= 1
+            inFlight = UInt64(n)
+            inBatch = false
             raisePending(pc: pc)
+            inBatch = true
             pc = self.pc
             fetchTag = HostTLB.invalidTag
-            n &-= 1
         }
         self.pc = pc
         if mcountinhibit & 4 == 0 { retiredBase &+= UInt64(n) }

@@ -92,13 +92,18 @@ extension Hart {
     @inline(never)
     func fetchSlow(_ pc: UInt64, tag: inout UInt64, page: inout UnsafeRawPointer) -> UInt32? {
         let vpage = pc & ~0xFFF
+        let offset = Int(pc & 0xFFF)
+        var physical: UInt64 = 0
         let entry = mmu.fetchTLB.table[HostTLB.index(pc)]
         if entry.tag == vpage {
             tag = vpage
             page = UnsafeRawPointer(entry.page)
         } else {
+            // This fetch consults the modelled ITLB; the others hit the cached code page.
+            loopCounters.pointee.slowFetches &+= 1
             let t = translate(pc, length: 2, access: .fetch)
             if let fault = t.fault { fail(fault, pc); return nil }
+            physical = t.physical
             if let host = t.hostPage {
                 mmu.fetchTLB.install(virtualPage: vpage, host: host)
                 tag = vpage
@@ -107,23 +112,39 @@ extension Hart {
                 tag = HostTLB.invalidTag
             }
         }
-        let offset = Int(pc & 0xFFF)
-        if tag == vpage && offset <= 0xFFC {
+        let cached = tag == vpage
+        if cached && offset <= 0xFFC {
             let raw = page.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
             return raw & 3 == 3 ? raw : raw & 0xFFFF
         }
-        // The instruction is on an uncached page, or its second half may be on the next page.
-        guard let low = fetchHalf(pc) else { return nil }
+        // An uncached page (read through the bus), or the last halfword of a page.
+        let low: UInt32
+        if cached {
+            low = UInt32(page.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+        } else {
+            guard let v = fetchHalf(physical: physical) else { fail(.instructionAccessFault, pc); return nil }
+            low = v
+        }
         if low & 3 != 3 { return low }
-        guard let high = fetchHalf(pc &+ 2) else { return nil }
+        let high: UInt32
+        if offset <= 0xFFC {
+            guard let v = fetchHalf(physical: physical &+ 2) else { fail(.instructionAccessFault, pc &+ 2); return nil }
+            high = v
+        } else {
+            // The upper half is on the next page: translate it too.
+            if cached { loopCounters.pointee.slowFetches &+= 1 }
+            let next = pc &+ 2
+            let t = translate(next, length: 2, access: .fetch)
+            if let fault = t.fault { fail(fault, next); return nil }
+            guard let v = fetchHalf(physical: t.physical) else { fail(.instructionAccessFault, next); return nil }
+            high = v
+        }
         return low | (high << 16)
     }
 
-    private func fetchHalf(_ va: UInt64) -> UInt32? {
-        let t = translate(va, length: 2, access: .fetch)
-        if let fault = t.fault { fail(fault, va); return nil }
-        guard bus.memory(containing: t.physical, length: 2) != nil, let v = bus.read(t.physical, size: 2)
-        else { fail(.instructionAccessFault, va); return nil }
+    /// Reads 16 instruction bits at a physical address; only memory holds instructions.
+    private func fetchHalf(physical: UInt64) -> UInt32? {
+        guard bus.memory(containing: physical, length: 2) != nil, let v = bus.read(physical, size: 2) else { return nil }
         return UInt32(truncatingIfNeeded: v)
     }
 

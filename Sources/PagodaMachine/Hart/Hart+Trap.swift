@@ -6,6 +6,10 @@ extension Hart {
         let delegated = interrupt ? (mideleg >> cause) & 1 != 0 : (medeleg >> cause) & 1 != 0
         let causeValue = interrupt ? (cause | (1 << 63)) : cause
         waitingForInterrupt = false
+        // The excepting instruction was fetched but does not retire: it counts as an exception.
+        if !interrupt { loopCounters.pointee.exceptions &+= 1 }
+        closeTranslationSegment()
+        defer { openTranslationSegment() }
         if delegated && privilege != .machine {
             scause = causeValue
             sepc = pc & ~1
@@ -81,11 +85,12 @@ extension Hart {
         if mstatus & MStatus.mpie != 0 { s |= MStatus.mie }
         s |= MStatus.mpie
         if previous != .machine { s &= ~MStatus.mprv }
-        let translationChanged = (s ^ mstatus) & MStatus.translationBits != 0
+        closeTranslationSegment()
         mstatus = s
         pc = mepc
         setPrivilege(previous)
-        if translationChanged { mmu.flushHostTLBs() }
+        mmu.flushHostTLBs()
+        openTranslationSegment()
         return true
     }
 
@@ -96,11 +101,12 @@ extension Hart {
         var s = mstatus & ~(MStatus.sie | MStatus.spp | MStatus.mprv)
         if mstatus & MStatus.spie != 0 { s |= MStatus.sie }
         s |= MStatus.spie
-        let translationChanged = (s ^ mstatus) & MStatus.translationBits != 0
+        closeTranslationSegment()
         mstatus = s
         pc = sepc
         setPrivilege(previous)
-        if translationChanged { mmu.flushHostTLBs() }
+        mmu.flushHostTLBs()
+        openTranslationSegment()
         return true
     }
 }

@@ -57,7 +57,29 @@ public final class Hart {
     var inFlight: UInt64 = 0
 
     public var instructionsRetired: UInt64 { retiredBase &+ inFlight }
-    public var cycles: UInt64 { cyclesBase &+ inFlight }
+    /// Modelled cycles: one per instruction plus the cycles of page walks.
+    public var cycles: UInt64 { cyclesBase &+ inFlight &+ mmu.statistics.walkCycles }
+
+    /// Counters the inner loop bumps through a pointer (no exclusivity checks, no ARC).
+    struct LoopCounters {
+        /// Loads, stores and atomics that hit the host TLB.
+        var fastDataAccesses: UInt64 = 0
+        /// Instruction fetches that had to translate (the rest hit the cached code page).
+        var slowFetches: UInt64 = 0
+        /// Exceptions taken (each ends an instruction that was fetched but did not retire).
+        var exceptions: UInt64 = 0
+    }
+    let loopCounters: UnsafeMutablePointer<LoopCounters>
+    /// Whether a batch is running (then the current instruction has been fetched).
+    var inBatch = false
+
+    /// The translation "segment": since the last change of privilege, satp or mstatus,
+    /// whether fetches and data accesses go through the modelled TLBs, and the counts
+    /// at its start. Fast-path hits are attributed to the modelled L1 TLBs segment by segment.
+    private(set) var segmentFetchTranslated = false
+    private(set) var segmentDataTranslated = false
+    private var segmentFetchMark: UInt64 = 0
+    private var segmentDataMark: UInt64 = 0
 
     // MARK: Execution state
 
@@ -76,7 +98,11 @@ public final class Hart {
         self.id = id
         self.machine = machine
         self.bus = bus
-        mmu = MMU(bus: bus)
+        let c = machine.configuration
+        mmu = MMU(bus: bus, itlb: c.itlb, dtlb: c.dtlb, l2tlb: c.l2tlb)
+        mmu.walkCyclesPerLevel = c.walkCyclesPerLevel
+        loopCounters = .allocate(capacity: 1)
+        loopCounters.initialize(to: LoopCounters())
         registers = .allocate(capacity: 33)
         registers.initialize(repeating: 0, count: 33)
         decodeCache = .allocate(capacity: Hart.decodeCacheEntries)
@@ -86,6 +112,7 @@ public final class Hart {
     deinit {
         registers.deallocate()
         decodeCache.deallocate()
+        loopCounters.deallocate()
     }
 
     /// Puts the hart in its reset state: M-mode at `pc`, registers zero.
@@ -100,6 +127,7 @@ public final class Hart {
         stimecmp = .max; mcountinhibit = 0
         mmu.pmp = PMP()
         mmu.writeSATP(0)
+        openTranslationSegment()
         reservation = .max
         waitingForInterrupt = false
         invalidateDecodeCache()
@@ -130,8 +158,32 @@ public final class Hart {
     /// Changes privilege mode; translations depend on it, so the host TLBs are flushed.
     func setPrivilege(_ mode: PrivilegeMode) {
         if mode != privilege {
+            closeTranslationSegment()
             privilege = mode
             mmu.flushHostTLBs()
+            openTranslationSegment()
         }
+    }
+
+    /// Instruction fetches that hit the cached code page so far.
+    private var fastFetches: UInt64 {
+        let fetched = retiredBase &+ inFlight &+ (inBatch ? 1 : 0) &+ loopCounters.pointee.exceptions
+        return fetched &- loopCounters.pointee.slowFetches
+    }
+
+    /// Attributes the fast-path hits since the segment began to the L1 TLBs, if the
+    /// segment translated. Call before anything that changes translation.
+    func closeTranslationSegment() {
+        let fetches = fastFetches, data = loopCounters.pointee.fastDataAccesses
+        if segmentFetchTranslated { mmu.statistics.fastFetchHits &+= fetches &- segmentFetchMark }
+        if segmentDataTranslated { mmu.statistics.fastDataHits &+= data &- segmentDataMark }
+        segmentFetchMark = fetches
+        segmentDataMark = data
+    }
+
+    /// Starts a segment under the current translation settings. Call after changing them.
+    func openTranslationSegment() {
+        segmentFetchTranslated = mmu.usesTLB(mode: privilege)
+        segmentDataTranslated = mmu.usesTLB(mode: dataAccessMode)
     }
 }

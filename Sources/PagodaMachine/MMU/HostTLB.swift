@@ -43,6 +43,13 @@ final class HostTLB {
         for i in 0..<HostTLB.entries { table[i].tag = HostTLB.invalidTag }
     }
 
+    /// Drops every entry for a page in `[base, base + size)`.
+    func flush(range base: UInt64, size: UInt64) {
+        for i in 0..<HostTLB.entries where table[i].tag != HostTLB.invalidTag && table[i].tag &- base < size {
+            table[i].tag = HostTLB.invalidTag
+        }
+    }
+
     /// Drops the entry for one virtual page, if present.
     func flush(virtualPage: UInt64) {
         let i = HostTLB.index(virtualPage)

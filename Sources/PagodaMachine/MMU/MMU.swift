@@ -15,6 +15,14 @@ public final class MMU {
     /// raises a page fault instead of setting the bit.
     public var updatesAccessedDirty = true
 
+    /// Modelled cycles charged for each PTE read of a walk.
+    public var walkCyclesPerLevel: UInt64 = 20
+    public internal(set) var statistics = TranslationStatistics()
+    public let itlb: ModelTLB
+    public let dtlb: ModelTLB
+    /// The second-level TLB both L1 TLBs refill from (absent when configured with 0 entries).
+    public let l2tlb: ModelTLB
+
     let fetchTLB = HostTLB()
     let loadTLB = HostTLB()
     let storeTLB = HostTLB()
@@ -22,7 +30,12 @@ public final class MMU {
     /// A RAM page whose stores must go through the slow path (HTIF `tohost`).
     var watchedPage: UInt64 = .max
 
-    init(bus: Bus) { self.bus = bus }
+    init(bus: Bus, itlb: TLBConfiguration, dtlb: TLBConfiguration, l2tlb: TLBConfiguration) {
+        self.bus = bus
+        self.itlb = ModelTLB(itlb)
+        self.dtlb = ModelTLB(dtlb)
+        self.l2tlb = ModelTLB(l2tlb)
+    }
 
     public var mode: TranslationMode { TranslationMode(rawValue: satp >> 60) ?? .bare }
     public var asid: UInt64 { (satp >> 44) & 0xFFFF }
@@ -59,14 +72,23 @@ public final class MMU {
         case .bare:
             result.physical = va
         case .baseLimit:
-            guard va < sbound else { result.fault = access.pageFault; return result }
+            guard va < sbound else {
+                statistics.baseLimitFaults &+= 1
+                return pageFault(access, &result)
+            }
             result.physical = sbase &+ va
             // The page is uniform only if all of it is inside the bound and the base keeps pages aligned.
             cacheable = sbase & 0xFFF == 0 && (va | 0xFFF) < sbound
         case .sv39:
-            switch walkSv39(va, access: access, mode: mode, sum: sum, mxr: mxr) {
-            case .success(let pa): result.physical = pa
-            case .failure(let fault): result.fault = fault; return result
+            switch translateSv39(va, access: access, mode: mode, sum: sum, mxr: mxr) {
+            case .success(let pa):
+                result.physical = pa
+                // The host caches may only hold what the modelled L1 TLB holds.
+                cacheable = (access == .fetch ? itlb : dtlb).isPresent
+            case .failure(let fault):
+                if fault == access.pageFault { return pageFault(access, &result) }
+                result.fault = fault
+                return result
             }
         }
         let pa = result.physical
@@ -81,6 +103,92 @@ public final class MMU {
             result.hostPage = region.hostAddress(pa & ~0xFFF)
         }
         return result
+    }
+
+    private func pageFault(_ access: AccessType, _ result: inout Result) -> Result {
+        let cause = access.pageFault
+        statistics.pageFaults[cause.rawValue, default: 0] &+= 1
+        result.fault = cause
+        return result
+    }
+
+    /// Whether accesses of this kind in `mode` go through the modelled TLBs.
+    func usesTLB(mode: PrivilegeMode) -> Bool { mode != .machine && self.mode == .sv39 }
+
+    // MARK: Modelled TLBs
+
+    /// Sv39 through the modelled TLBs: the L1 TLB for the access, then the shared L2,
+    /// then a page walk. A store to a page whose cached PTE has D clear walks again, as
+    /// the hardware must re-read the PTE before setting D.
+    private func translateSv39(_ va: UInt64, access: AccessType, mode: PrivilegeMode, sum: Bool, mxr: Bool) -> Swift.Result<UInt64, Exception> {
+        let upper = Int64(bitPattern: va) >> 38
+        guard upper == 0 || upper == -1 else { return .failure(access.pageFault) }
+        let l1 = access == .fetch ? itlb : dtlb
+        var leaf: Leaf?
+        var fromWalk = false
+        if let e = l1.lookup(va, asid: asid) {
+            leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
+        } else if l2tlb.isPresent, let e = l2tlb.lookup(va, asid: asid) {
+            leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
+            insert(into: l1, va: va, leaf: leaf!)
+        }
+        if let cached = leaf, access == .store, cached.pte & PTE.d == 0, cached.pte & PTE.w != 0 {
+            leaf = nil  // walk again to set D
+        }
+        if leaf == nil {
+            switch walk(va, access: access) {
+            case .success(let found): leaf = found; fromWalk = true
+            case .failure(let fault): return .failure(fault)
+            }
+        }
+        guard var found = leaf else { return .failure(access.pageFault) }
+        if let fault = checkLeaf(found.pte, level: found.level, access: access, mode: mode, sum: sum, mxr: mxr) {
+            return .failure(fault)
+        }
+        // Accessed and dirty bits.
+        var wanted = PTE.a
+        if access == .store { wanted |= PTE.d }
+        if found.pte & wanted != wanted {
+            guard updatesAccessedDirty else { return .failure(access.pageFault) }
+            guard pmp.allows(found.pteAddress, length: 8, access: .store, mode: .supervisor),
+                  let memory = bus.memory(containing: found.pteAddress, length: 8), memory.writable
+            else { return .failure(access.accessFault) }
+            found.pte |= wanted
+            memory.store(found.pteAddress, size: 8, value: found.pte)
+            fromWalk = true
+        }
+        if fromWalk {
+            if l2tlb.isPresent { l2tlb.insert(va: va, level: found.level, asid: asid, pte: found.pte, pteAddress: found.pteAddress) }
+            insert(into: l1, va: va, leaf: found)
+        }
+        let offsetMask = (UInt64(1) << (12 + 9 * UInt64(found.level))) - 1
+        return .success(((PTE.ppn(found.pte) << 12) & ~offsetMask) | (va & offsetMask))
+    }
+
+    private func insert(into tlb: ModelTLB, va: UInt64, leaf: Leaf) {
+        guard let evicted = tlb.insert(va: va, level: leaf.level, asid: asid, pte: leaf.pte, pteAddress: leaf.pteAddress) else { return }
+        // Keep the host caches within what the L1 TLBs hold.
+        if tlb === itlb {
+            fetchTLB.flush(range: evicted.virtualBase, size: evicted.size)
+        } else if tlb === dtlb {
+            loadTLB.flush(range: evicted.virtualBase, size: evicted.size)
+            storeTLB.flush(range: evicted.virtualBase, size: evicted.size)
+        }
+    }
+
+    /// sfence.vma with rs1 (nil for x0) and rs2 (nil for x0).
+    func fence(va: UInt64?, asid: UInt64?) {
+        switch (va, asid) {
+        case (nil, nil): statistics.sfenceAll &+= 1
+        case (nil, _): statistics.sfenceASID &+= 1
+        case (_, nil): statistics.sfenceAddress &+= 1
+        default: statistics.sfenceAddressASID &+= 1
+        }
+        let asid16 = asid.map { $0 & 0xFFFF }
+        itlb.flush(va: va, asid: asid16)
+        dtlb.flush(va: va, asid: asid16)
+        l2tlb.flush(va: va, asid: asid16)
+        flushHostTLBs()
     }
 
     // MARK: Sv39
@@ -102,13 +210,20 @@ public final class MMU {
         public let pte: UInt64
     }
 
-    /// The Sv39 translation process (privileged spec, "Virtual Address Translation Process").
-    func walkSv39(_ va: UInt64, access: AccessType, mode: PrivilegeMode, sum: Bool, mxr: Bool,
-                  steps: UnsafeMutablePointer<WalkStep>? = nil) -> Swift.Result<UInt64, Exception> {
-        // Bits 63:39 must all equal bit 38.
-        let upper = Int64(bitPattern: va) >> 38
-        guard upper == 0 || upper == -1 else { return .failure(access.pageFault) }
+    /// A leaf PTE found by a walk or held by a TLB.
+    struct Leaf {
+        var pte: UInt64
+        var level: Int
+        var pteAddress: UInt64
+    }
 
+    /// Walks the Sv39 page table for `va` (privileged spec, "Virtual Address Translation
+    /// Process", steps 1 to 4): returns the leaf PTE, a page fault for an invalid or
+    /// reserved entry or a missing leaf, or the access fault of the original access when
+    /// a PTE read is denied by PMP or hits no memory. Counts the walk, its PTE reads and
+    /// its modelled cycles. `steps` receives each level's PTE, for the debugger.
+    func walk(_ va: UInt64, access: AccessType, steps: ((WalkStep) -> Void)? = nil) -> Swift.Result<Leaf, Exception> {
+        statistics.pageWalks &+= 1
         var table = rootTable
         var level = 2
         while true {
@@ -117,54 +232,35 @@ public final class MMU {
             guard pmp.allows(pteAddress, length: 8, access: .load, mode: .supervisor),
                   let memory = bus.memory(containing: pteAddress, length: 8)
             else { return .failure(access.accessFault) }
-            var pte = memory.load(pteAddress, size: 8)
-            steps?[2 - level] = WalkStep(level: level, pteAddress: pteAddress, pte: pte)
-
+            let pte = memory.load(pteAddress, size: 8)
+            statistics.pteReads &+= 1
+            statistics.walkCycles &+= walkCyclesPerLevel
+            steps?(WalkStep(level: level, pteAddress: pteAddress, pte: pte))
             if pte & PTE.v == 0 || (pte & PTE.r == 0 && pte & PTE.w != 0) || pte & PTE.reserved != 0 {
                 return .failure(access.pageFault)
             }
-            if pte & (PTE.r | PTE.x) == 0 {
-                // A pointer to the next level.
-                level -= 1
-                guard level >= 0 else { return .failure(access.pageFault) }
-                table = PTE.ppn(pte) << 12
-                continue
-            }
-
-            // A leaf: check the permissions.
-            if mode == .user {
-                if pte & PTE.u == 0 { return .failure(access.pageFault) }
-            } else if pte & PTE.u != 0 {
-                if access == .fetch || !sum { return .failure(access.pageFault) }
-            }
-            let permitted: Bool
-            switch access {
-            case .fetch: permitted = pte & PTE.x != 0
-            case .load: permitted = pte & PTE.r != 0 || (mxr && pte & PTE.x != 0)
-            case .store: permitted = pte & PTE.w != 0
-            }
-            if !permitted { return .failure(access.pageFault) }
-
-            // A superpage's low PPN fields must be zero.
-            let ppn = PTE.ppn(pte)
-            if level > 0 && ppn & ((1 << (9 * UInt64(level))) - 1) != 0 {
-                return .failure(access.pageFault)
-            }
-
-            // Accessed and dirty bits.
-            var wanted = PTE.a
-            if access == .store { wanted |= PTE.d }
-            if pte & wanted != wanted {
-                guard updatesAccessedDirty else { return .failure(access.pageFault) }
-                guard pmp.allows(pteAddress, length: 8, access: .store, mode: .supervisor), memory.writable
-                else { return .failure(access.accessFault) }
-                pte |= wanted
-                memory.store(pteAddress, size: 8, value: pte)
-            }
-
-            let offsetBits = 12 + 9 * UInt64(level)
-            let offsetMask = (UInt64(1) << offsetBits) - 1
-            return .success(((ppn << 12) & ~offsetMask) | (va & offsetMask))
+            if pte & (PTE.r | PTE.x) != 0 { return .success(Leaf(pte: pte, level: level, pteAddress: pteAddress)) }
+            level -= 1
+            guard level >= 0 else { return .failure(access.pageFault) }
+            table = PTE.ppn(pte) << 12
         }
+    }
+
+    /// Steps 5 and 6: the leaf's permissions for this access, and superpage alignment.
+    func checkLeaf(_ pte: UInt64, level: Int, access: AccessType, mode: PrivilegeMode, sum: Bool, mxr: Bool) -> Exception? {
+        if mode == .user {
+            if pte & PTE.u == 0 { return access.pageFault }
+        } else if pte & PTE.u != 0 {
+            if access == .fetch || !sum { return access.pageFault }
+        }
+        let permitted: Bool
+        switch access {
+        case .fetch: permitted = pte & PTE.x != 0
+        case .load: permitted = pte & PTE.r != 0 || (mxr && pte & PTE.x != 0)
+        case .store: permitted = pte & PTE.w != 0
+        }
+        if !permitted { return access.pageFault }
+        if level > 0 && PTE.ppn(pte) & ((1 << (9 * UInt64(level))) - 1) != 0 { return access.pageFault }
+        return nil
     }
 }
