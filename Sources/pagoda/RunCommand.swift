@@ -36,6 +36,24 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write statistics as JSON to this file when the machine stops.", valueName: "file"))
     var stats: String?
 
+    @Option(name: .long, help: ArgumentHelp("With --stats: also write a time series, one JSON object per line every N instructions, to the stats file with the extension .jsonl.", valueName: "n"))
+    var statsInterval: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("Instruction TLB of each hart: ENTRIES[:WAYS[:lru|fifo|random]] (WAYS defaults to ENTRIES: fully associative). Default 32.", valueName: "shape"))
+    var itlb: String = "32"
+
+    @Option(name: .long, help: ArgumentHelp("Data TLB of each hart, as --itlb. Default 32.", valueName: "shape"))
+    var dtlb: String = "32"
+
+    @Option(name: .long, help: ArgumentHelp("Second-level TLB shared by each hart's ITLB and DTLB, as --itlb; 0 for none. Default 0.", valueName: "shape"))
+    var l2tlb: String = "0"
+
+    @Option(name: .long, help: ArgumentHelp("Modelled cycles per page-table entry read during a walk. Default 20.", valueName: "n"))
+    var walkCycles: UInt64 = 20
+
+    @Flag(name: .long, help: "Raise a page fault when a walk finds A clear (or D clear on a store) instead of setting it (Svade).")
+    var svade = false
+
     @Argument(help: ArgumentHelp("The ELF64 RISC-V executable to boot.", valueName: "kernel"))
     var kernel: String
 
@@ -45,6 +63,11 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--memory must be a multiple of 4 KiB between 1M and 16G (got \(size) bytes)")
         }
         guard (1...64).contains(harts) else { throw ValidationError("--harts must be between 1 and 64 (got \(harts))") }
+        for (name, shape) in [("--itlb", itlb), ("--dtlb", dtlb), ("--l2tlb", l2tlb)] where TLBConfiguration(parsing: shape) == nil {
+            throw ValidationError("\(name) must be ENTRIES[:WAYS[:lru|fifo|random]] with ENTRIES a multiple of WAYS and a power-of-two number of sets (got '\(shape)')")
+        }
+        if statsInterval != nil && stats == nil { throw ValidationError("--stats-interval needs --stats FILE") }
+        if let n = statsInterval, n == 0 { throw ValidationError("--stats-interval must be at least 1") }
         if let n = maxInstructions, n == 0 { throw ValidationError("--max-instructions must be at least 1") }
     }
 
@@ -54,6 +77,11 @@ struct RunCommand: ParsableCommand {
         configuration.maxInstructions = maxInstructions
         configuration.bootargs = bootargs
         configuration.harts = harts
+        configuration.itlb = TLBConfiguration(parsing: itlb)!
+        configuration.dtlb = TLBConfiguration(parsing: dtlb)!
+        configuration.l2tlb = TLBConfiguration(parsing: l2tlb)!
+        configuration.walkCyclesPerLevel = walkCycles
+        configuration.hardwareAccessedDirty = !svade
 
         let console = HostConsole()
         let machine = Machine(configuration: configuration, console: console)
@@ -66,7 +94,25 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(error.kind == .fileUnreadable ? ExitStatus.missingKernel : ExitStatus.badKernel)
         }
         machine.load(image)
+        var series: FileHandle?
+        if let interval = statsInterval, let path = stats {
+            let seriesPath = (path as NSString).deletingPathExtension + ".jsonl"
+            guard FileManager.default.createFile(atPath: seriesPath, contents: nil), let handle = FileHandle(forWritingAtPath: seriesPath) else {
+                console.restore()
+                FileHandle.standardError.write("pagoda: cannot write the statistics series to \(seriesPath)\n".data(using: .utf8)!)
+                throw ExitCode(ExitStatus.usage)
+            }
+            series = handle
+            machine.statisticsInterval = interval
+            machine.onInterval = { machine in
+                if let line = try? StatisticsReport(machine: machine).json(pretty: false) {
+                    handle.write(line)
+                    handle.write(Data([0x0A]))
+                }
+            }
+        }
         let reason = machine.run()
+        try? series?.close()
         console.flush()
         console.restore()
         if let path = stats {

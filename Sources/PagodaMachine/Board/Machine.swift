@@ -27,6 +27,11 @@ public final class Machine: TimeSource {
     /// Instructions retired by every hart since power-on.
     public private(set) var instructionsExecuted: UInt64 = 0
 
+    /// Every this many instructions (in all), `onInterval` is called: the statistics time series.
+    public var statisticsInterval: UInt64? = nil
+    public var onInterval: ((Machine) -> Void)? = nil
+    private var nextIntervalMark: UInt64 = 0
+
     /// Cycles per mtime tick (clock frequency over the 10 MHz timebase).
     let cyclesPerTick: UInt64
     /// mtime minus the time derived from cycles, after software wrote mtime.
@@ -130,7 +135,15 @@ public final class Machine: TimeSource {
                     let cycles = (deadline - mtime) &* cyclesPerTick
                     if cycles < UInt64(budget) { budget = Int(cycles) }
                 }
+                if let interval = statisticsInterval {
+                    if nextIntervalMark == 0 { nextIntervalMark = interval }
+                    budget = Int(min(UInt64(budget), nextIntervalMark &- instructionsExecuted))
+                }
                 instructionsExecuted &+= UInt64(hart.run(budget: max(budget, 1)))
+                if let interval = statisticsInterval, instructionsExecuted >= nextIntervalMark {
+                    onInterval?(self)
+                    nextIntervalMark = (instructionsExecuted / interval + 1) * interval
+                }
                 ranAny = true
                 if stopReason != nil { break }
             }

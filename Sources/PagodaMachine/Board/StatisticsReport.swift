@@ -1,26 +1,76 @@
 import Foundation
 
-/// The statistics `--stats FILE.json` writes when the machine stops.
-///
-/// Top level: `{"harts": [...], "instructions": N}`; each hart: `hart` (id),
-/// `instret` (instructions retired), `cycles` (modelled cycles, mcycle).
+/// The statistics `pagoda run --stats FILE.json` writes when the machine stops, and
+/// the lines of the `--stats-interval` time series. Every field is documented in the
+/// README ("Statistics").
 public struct StatisticsReport {
     let machine: Machine
 
     public init(machine: Machine) { self.machine = machine }
 
-    public func dictionary() -> [String: Any] {
-        let harts: [[String: Any]] = machine.harts.map { hart in
-            [
-                "hart": hart.id,
-                "instret": hart.instructionsRetired,
-                "cycles": hart.cycles,
-            ]
-        }
-        return ["harts": harts, "instructions": machine.instructionsExecuted]
+    private static func tlb(_ t: ModelTLB, fastHits: UInt64) -> [String: Any] {
+        let hits = t.lookups &- t.misses &+ fastHits
+        let total = hits &+ t.misses
+        return [
+            "hits": hits,
+            "misses": t.misses,
+            "miss_rate": total == 0 ? 0.0 : Double(t.misses) / Double(total),
+            "entries": t.configuration.entries,
+            "ways": t.configuration.ways,
+            "policy": t.configuration.policy.rawValue,
+        ]
     }
 
-    public func json() throws -> Data {
-        try JSONSerialization.data(withJSONObject: dictionary(), options: [.prettyPrinted, .sortedKeys])
+    private static func causeName(_ cause: UInt64) -> String {
+        if cause >> 63 == 1, let i = Interrupt(rawValue: cause & ~(1 << 63)) { return "interrupt_\(i)" }
+        if let e = Exception(rawValue: cause) { return "\(e)" }
+        return "cause_\(cause)"
+    }
+
+    /// One hart's counters. Brings the hart's attribution of fast-path hits up to date.
+    public static func hart(_ hart: Hart) -> [String: Any] {
+        hart.closeTranslationSegment()
+        let s = hart.mmu.statistics
+        var faults: [String: UInt64] = [:]
+        for (cause, n) in s.pageFaults { faults[causeName(cause)] = n }
+        var traps: [String: UInt64] = [:]
+        for (cause, n) in hart.trapsByCause { traps[causeName(cause)] = n }
+        var entry: [String: Any] = [
+            "hart": hart.id,
+            "instret": hart.instructionsRetired,
+            "cycles": hart.cycles,
+            "instret_by_mode": ["M": hart.retiredByMode[3], "S": hart.retiredByMode[1], "U": hart.retiredByMode[0]],
+            "itlb": tlb(hart.mmu.itlb, fastHits: s.fastFetchHits),
+            "dtlb": tlb(hart.mmu.dtlb, fastHits: s.fastDataHits),
+            "page_walks": s.pageWalks,
+            "pte_reads": s.pteReads,
+            "walk_cycles": s.walkCycles,
+            "page_faults": s.totalPageFaults,
+            "page_faults_by_cause": faults,
+            "base_limit_faults": s.baseLimitFaults,
+            "sfence_vma": [
+                "all": s.sfenceAll, "asid": s.sfenceASID,
+                "address": s.sfenceAddress, "address_asid": s.sfenceAddressASID,
+            ],
+            "traps_by_cause": traps,
+            "translation_mode": "\(hart.mmu.mode)",
+        ]
+        if hart.mmu.l2tlb.isPresent {
+            entry["l2tlb"] = tlb(hart.mmu.l2tlb, fastHits: 0)
+        }
+        return entry
+    }
+
+    public func dictionary() -> [String: Any] {
+        [
+            "harts": machine.harts.map(StatisticsReport.hart),
+            "instructions": machine.instructionsExecuted,
+            "mtime": machine.mtime,
+        ]
+    }
+
+    public func json(pretty: Bool = true) throws -> Data {
+        let options: JSONSerialization.WritingOptions = pretty ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+        return try JSONSerialization.data(withJSONObject: dictionary(), options: options)
     }
 }

@@ -8,6 +8,7 @@ extension Hart {
         waitingForInterrupt = false
         // The excepting instruction was fetched but does not retire: it counts as an exception.
         if !interrupt { loopCounters.pointee.exceptions &+= 1 }
+        trapsByCause[causeValue, default: 0] &+= 1
         closeTranslationSegment()
         defer { openTranslationSegment() }
         if delegated && privilege != .machine {

@@ -80,6 +80,12 @@ public final class Hart {
     private(set) var segmentDataTranslated = false
     private var segmentFetchMark: UInt64 = 0
     private var segmentDataMark: UInt64 = 0
+    private var segmentRetiredMark: UInt64 = 0
+    /// Instructions retired in each privilege mode (indexed by the mode's encoding), up
+    /// to the start of the current segment.
+    public private(set) var retiredByMode: [UInt64] = [0, 0, 0, 0]
+    /// Traps taken, by mcause/scause value (interrupts have the top bit set).
+    public internal(set) var trapsByCause: [UInt64: UInt64] = [:]
 
     // MARK: Execution state
 
@@ -179,6 +185,9 @@ public final class Hart {
         if segmentDataTranslated { mmu.statistics.fastDataHits &+= data &- segmentDataMark }
         segmentFetchMark = fetches
         segmentDataMark = data
+        let retired = instructionsRetired
+        retiredByMode[Int(privilege.rawValue)] &+= retired &- segmentRetiredMark
+        segmentRetiredMark = retired
     }
 
     /// Starts a segment under the current translation settings. Call after changing them.
