@@ -25,7 +25,7 @@ public final class Machine: TimeSource {
     public private(set) var deviceTree: [UInt8] = []
     var htif: HTIF?
     /// Instructions retired by every hart since power-on.
-    public private(set) var instructionsExecuted: UInt64 = 0
+    public internal(set) var instructionsExecuted: UInt64 = 0
 
     /// Every this many instructions (in all), `onInterval` is called: the statistics time series.
     public var statisticsInterval: UInt64? = nil
@@ -226,6 +226,13 @@ public final class Machine: TimeSource {
         }
     }
 
-    /// Called on every trap; the tracer hooks in here.
-    func traceTrap(hart: Hart, cause: UInt64, value: UInt64, epc: UInt64) {}
+    /// Called on every trap (hart, cause as in mcause, tval, epc): the tracer hooks in here.
+    public var onTrap: ((Hart, UInt64, UInt64, UInt64) -> Void)? = nil
+
+    func traceTrap(hart: Hart, cause: UInt64, value: UInt64, epc: UInt64) {
+        onTrap?(hart, cause, value, epc)
+    }
+
+    func pollDevicesNow() { pollDevices() }
+    func idleNow() { idle() }
 }

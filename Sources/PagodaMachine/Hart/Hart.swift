@@ -91,6 +91,8 @@ public final class Hart {
 
     /// The LR reservation: a physical address, or `.max` for none.
     var reservation: UInt64 = .max
+    /// False while the hart is held in reset, waiting to be released.
+    public internal(set) var isRunning = true
     /// Set by WFI; cleared when an interrupt becomes pending.
     public internal(set) var waitingForInterrupt = false
     /// A pending exception recorded by a slow path.
@@ -148,6 +150,9 @@ public final class Hart {
     }
 
     public func setPC(_ value: UInt64) { pc = value }
+
+    /// mstatus, as a debugger shows it.
+    public var status: UInt64 { mstatus | MStatus.xlenFields }
 
     /// The decode-cache entry for raw instruction bits: the decoded instruction with
     /// rd = 0 redirected to the sink register.
