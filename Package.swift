@@ -28,11 +28,13 @@ let package = Package(
         .target(name: "PagodaMachine", dependencies: ["PagodaISA", "PagodaDevices", "PagodaDeviceTree", "PagodaLoader"]),
         // ELF loading through libelf.
         .target(name: "PagodaLoader", dependencies: ["CLibELF"]),
+        // Debugging: the GDB remote stub and instruction traces.
+        .target(name: "PagodaDebug", dependencies: ["PagodaMachine", "PagodaISA"]),
         // The command line.
         .executableTarget(
             name: "pagoda",
             dependencies: [
-                "PagodaMachine", "PagodaLoader",
+                "PagodaMachine", "PagodaLoader", "PagodaDebug",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,5 +44,6 @@ let package = Package(
         .testTarget(name: "PagodaMachineTests", dependencies: ["PagodaMachine", "PagodaLoader"]),
         .testTarget(name: "PagodaLoaderTests", dependencies: ["PagodaLoader"]),
         .testTarget(name: "GuestTests", dependencies: ["PagodaMachine", "PagodaLoader"]),
+        .testTarget(name: "PagodaDebugTests", dependencies: ["PagodaDebug", "PagodaMachine", "PagodaLoader"]),
     ]
 )

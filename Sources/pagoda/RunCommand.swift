@@ -54,6 +54,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Raise a page fault when a walk finds A clear (or D clear on a store) instead of setting it (Svade).")
     var svade = false
 
+    @OptionGroup(title: "Debugging")
+    var debugOptions: DebugOptions
+
     @Argument(help: ArgumentHelp("The ELF64 RISC-V executable to boot.", valueName: "kernel"))
     var kernel: String
 
@@ -111,7 +114,7 @@ struct RunCommand: ParsableCommand {
                 }
             }
         }
-        let reason = machine.run()
+        let reason = try debugOptions.run(machine)
         try? series?.close()
         console.flush()
         console.restore()

@@ -1,0 +1,1 @@
+// The GDB remote stub and the instruction tracer live in this module.
