@@ -107,6 +107,9 @@ extension VirtBoard {
                 properties.append(.strings("riscv,isa-extensions", parsedISA.extensions))
             }
             properties.append(.string("mmu-type", mmuType))
+            // Pagoda's base/limit relocation: satp.MODE 14 with the sbase and sbound CSRs.
+            properties.append(.u32("pagoda,base-limit-satp-mode", Self.baseLimitSATPMode))
+            properties.append(.cells("pagoda,base-limit-csrs", [Self.sbaseCSR, Self.sboundCSR]))
             properties.append(.phandle(phandles.cpus[hart]))
             let interruptController = DeviceTreeNode("interrupt-controller", properties: [
                 .string("compatible", "riscv,cpu-intc"),
@@ -170,6 +173,11 @@ extension VirtBoard {
             .phandles("interrupt-parent", [phandles.plic]),
             .u32("interrupts", Self.uartInterrupt),
         ])
+        // Pagoda's hart mailbox: releases held harts (START, ARG, STATE, DOORBELL per hart).
+        let mailbox = DeviceTreeNode("mailbox@\(Self.hex(Self.mailboxBase))", properties: [
+            .string("compatible", "pagoda,hart-mailbox"),
+            .u64s("reg", [Self.mailboxBase, Self.mailboxSize]),
+        ])
         return DeviceTreeNode(
             "soc",
             properties: [
@@ -178,7 +186,7 @@ extension VirtBoard {
                 .string("compatible", "simple-bus"),
                 .empty("ranges"),
             ],
-            children: [test, clint, plic, serial]
+            children: [test, mailbox, clint, plic, serial]
         )
     }
 

@@ -8,6 +8,13 @@ extension VirtBoard {
     public static let testPowerOffValue: UInt32 = 0x5555
     /// What the `syscon-reboot` node writes to it.
     public static let testResetValue: UInt32 = 0x7777
+    /// Pagoda's hart mailbox, which releases held harts.
+    public static let mailboxBase: UInt64 = 0x10_2000
+    public static let mailboxSize: UInt64 = 0x1000
+    /// Base/limit relocation (a Pagoda extension): the satp MODE value and the CSR numbers.
+    public static let baseLimitSATPMode: UInt32 = 14
+    public static let sbaseCSR: UInt32 = 0x5C0
+    public static let sboundCSR: UInt32 = 0x5C1
     /// The CLINT: `msip` per hart at 0x0, `mtimecmp` per hart at 0x4000, `mtime` at 0xbff8.
     public static let clintBase: UInt64 = 0x200_0000
     public static let clintSize: UInt64 = 0x1_0000

@@ -27,6 +27,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Number of harts (1 to 64).", valueName: "n"))
     var harts: Int = 1
 
+    @Flag(name: .long, help: "Start every hart at the reset vector (as on QEMU's virt board) instead of holding harts 1...N-1 until the hart mailbox releases them.")
+    var bootAllHarts = false
+
+    @Option(name: .long, help: ArgumentHelp("Instructions a hart runs per turn when harts are interleaved (1 to 1000000). Default 2000.", valueName: "n"))
+    var quantum: Int = 2_000
+
     @Option(name: .long, help: ArgumentHelp("Stop after this many instructions in all (exit status 124).", valueName: "n"))
     var maxInstructions: UInt64?
 
@@ -71,6 +77,7 @@ struct RunCommand: ParsableCommand {
         }
         if statsInterval != nil && stats == nil { throw ValidationError("--stats-interval needs --stats FILE") }
         if let n = statsInterval, n == 0 { throw ValidationError("--stats-interval must be at least 1") }
+        guard (1...1_000_000).contains(quantum) else { throw ValidationError("--quantum must be between 1 and 1000000 (got \(quantum))") }
         if let n = maxInstructions, n == 0 { throw ValidationError("--max-instructions must be at least 1") }
     }
 
@@ -80,6 +87,8 @@ struct RunCommand: ParsableCommand {
         configuration.maxInstructions = maxInstructions
         configuration.bootargs = bootargs
         configuration.harts = harts
+        configuration.bootAllHarts = bootAllHarts
+        configuration.quantum = quantum
         configuration.itlb = TLBConfiguration(parsing: itlb)!
         configuration.dtlb = TLBConfiguration(parsing: dtlb)!
         configuration.l2tlb = TLBConfiguration(parsing: l2tlb)!

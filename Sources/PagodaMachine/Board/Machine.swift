@@ -7,13 +7,14 @@ import PagodaLoader
 
 /// The board: RAM, the boot ROM, the devices of the virt memory map, and the harts,
 /// run in one host thread.
-public final class Machine: TimeSource {
+public final class Machine: TimeSource, HartControl {
     public let configuration: MachineConfiguration
     public let bus: Bus
     public let plic: PLIC
     public let uart: UART16550
     public private(set) var clint: CLINT!
     public private(set) var testDevice: SiFiveTest!
+    public private(set) var mailbox: HartMailbox!
     public private(set) var harts: [Hart] = []
     public let console: ConsoleIO
 
@@ -36,6 +37,8 @@ public final class Machine: TimeSource {
     let cyclesPerTick: UInt64
     /// mtime minus the time derived from cycles, after software wrote mtime.
     private var mtimeOffset: UInt64 = 0
+    /// The hart running now, or whose interrupts are being looked at: time is its time.
+    unowned(unsafe) var currentHart: Hart! = nil
 
     public init(configuration: MachineConfiguration, console: ConsoleIO) {
         precondition(configuration.harts >= 1 && configuration.harts <= 64, "1 to 64 harts")
@@ -49,21 +52,47 @@ public final class Machine: TimeSource {
         uart = UART16550(console: console, interrupt: plic, source: VirtMemoryMap.uartInterrupt)
         clint = CLINT(harts: configuration.harts, time: self)
         testDevice = SiFiveTest { [unowned self] request in self.powerRequest(request) }
+        mailbox = HartMailbox(harts: configuration.harts, control: self)
         bus.attach(testDevice, at: VirtMemoryMap.testDevice)
+        bus.attach(mailbox, at: VirtMemoryMap.hartMailbox)
         bus.attach(clint, at: VirtMemoryMap.clint)
         bus.attach(plic, at: VirtMemoryMap.plic)
         bus.attach(uart, at: VirtMemoryMap.uart)
         harts = (0..<configuration.harts).map { Hart(id: $0, machine: self, bus: bus) }
+        currentHart = harts[0]
         for hart in harts { hart.mmu.updatesAccessedDirty = configuration.hardwareAccessedDirty }
     }
 
     // MARK: Time
 
-    /// mtime: modelled cycles of hart 0 divided down to the 10 MHz timebase, so guest
-    /// time depends only on what the guest executed.
+    /// mtime: modelled cycles divided down to the 10 MHz timebase, so guest time
+    /// depends only on what the guests executed. Each hart keeps its own cycle count;
+    /// the scheduler keeps them within a quantum of each other, and mtime is the time
+    /// of the hart being run or looked at.
     public var mtime: UInt64 {
-        get { harts[0].cycles / cyclesPerTick &+ mtimeOffset }
-        set { mtimeOffset = newValue &- harts[0].cycles / cyclesPerTick }
+        get { currentHart.cycles / cyclesPerTick &+ mtimeOffset }
+        set { mtimeOffset = newValue &- currentHart.cycles / cyclesPerTick }
+    }
+
+    /// Sets a hart's cycle count forward to `cycles` (it waited, or was held, meanwhile).
+    private func catchUp(_ hart: Hart, to cycles: UInt64) {
+        let now = hart.cycles
+        if cycles > now { hart.cyclesBase &+= cycles - now }
+    }
+
+    // MARK: Releasing harts
+
+    public func isRunning(hart: Int) -> Bool { harts[hart].isRunning }
+
+    /// Releases a held hart (the mailbox doorbell): M-mode at `start`, a0 = hart id, a1 = `argument`.
+    public func release(hart id: Int, start: UInt64, argument: UInt64) {
+        let hart = harts[id]
+        guard !hart.isRunning else { return }
+        hart.reset(pc: start)
+        hart.setRegister(10, UInt64(id))
+        hart.setRegister(11, argument)
+        catchUp(hart, to: currentHart.cycles)
+        hart.isRunning = true
     }
 
     // MARK: Loading
@@ -108,7 +137,13 @@ public final class Machine: TimeSource {
                 region.copy(segment.data, to: segment.physicalAddress)
             }
         }
-        for hart in harts { hart.reset(pc: VirtMemoryMap.bootROM) }
+        mailbox.reset()
+        for hart in harts {
+            hart.reset(pc: VirtMemoryMap.bootROM)
+            hart.isRunning = hart.id == 0 || configuration.bootAllHarts
+        }
+        currentHart = harts[0]
+        bus.reservedPages = []
         stopReason = nil
     }
 
@@ -116,53 +151,79 @@ public final class Machine: TimeSource {
 
     /// Runs until the guest powers off, an instruction limit is reached, or nothing can
     /// ever run again.
+    ///
+    /// Harts are interleaved deterministically by modelled time: each turn goes to the
+    /// running hart with the fewest cycles, for up to one quantum. Harts waiting in WFI
+    /// keep up with the others' time and wake when an interrupt is pending.
     public func run() -> StopReason {
         var batches = 0
+        var now = currentHart.cycles
         while stopReason == nil {
-            var ranAny = false
-            for hart in harts {
+            var chosen: Hart?
+            for hart in harts where hart.isRunning {
                 if hart.waitingForInterrupt {
+                    catchUp(hart, to: now)
+                    currentHart = hart
                     guard hart.wakeUpPending else { continue }
                     hart.waitingForInterrupt = false
                 }
-                hart.takeInterruptIfAny()
-                var budget = configuration.quantum
-                if let limit = configuration.maxInstructions {
-                    guard instructionsExecuted < limit else { stopReason = .instructionLimit; break }
-                    budget = Int(min(UInt64(budget), limit - instructionsExecuted))
-                }
-                if let deadline = nextDeadline(), deadline > mtime {
-                    let cycles = (deadline - mtime) &* cyclesPerTick
-                    if cycles < UInt64(budget) { budget = Int(cycles) }
-                }
-                if let interval = statisticsInterval {
-                    if nextIntervalMark == 0 { nextIntervalMark = interval }
-                    budget = Int(min(UInt64(budget), nextIntervalMark &- instructionsExecuted))
-                }
-                instructionsExecuted &+= UInt64(hart.run(budget: max(budget, 1)))
-                if let interval = statisticsInterval, instructionsExecuted >= nextIntervalMark {
-                    onInterval?(self)
-                    nextIntervalMark = (instructionsExecuted / interval + 1) * interval
-                }
-                ranAny = true
-                if stopReason != nil { break }
+                if chosen == nil || hart.cycles < chosen!.cycles { chosen = hart }
+            }
+            guard let hart = chosen else {
+                pollDevices()
+                idle()
+                continue
+            }
+            now = hart.cycles
+            currentHart = hart
+            hart.takeInterruptIfAny()
+            var budget = configuration.quantum
+            if let limit = configuration.maxInstructions {
+                guard instructionsExecuted < limit else { stopReason = .instructionLimit; break }
+                budget = Int(min(UInt64(budget), limit - instructionsExecuted))
+            }
+            if let deadline = nextDeadline(for: hart), deadline > mtime {
+                let cycles = (deadline - mtime) &* cyclesPerTick
+                if cycles < UInt64(budget) { budget = Int(cycles) }
+            }
+            if let interval = statisticsInterval {
+                if nextIntervalMark == 0 { nextIntervalMark = interval }
+                budget = Int(min(UInt64(budget), nextIntervalMark &- instructionsExecuted))
+            }
+            instructionsExecuted &+= UInt64(hart.run(budget: max(budget, 1)))
+            if let interval = statisticsInterval, instructionsExecuted >= nextIntervalMark {
+                onInterval?(self)
+                nextIntervalMark = (instructionsExecuted / interval + 1) * interval
             }
             batches &+= 1
-            if batches & 15 == 0 || !ranAny { pollDevices() }
-            if !ranAny && stopReason == nil { idle() }
+            if batches & 15 == 0 { pollDevices() }
         }
         return stopReason!
     }
 
-    /// Every hart waits: let time pass to the next timer deadline, or for console input.
+    /// Every running hart waits: let time pass to the next timer deadline, or for console
+    /// input; with neither, nothing can ever happen again.
     private func idle() {
-        if harts.contains(where: { $0.wakeUpPending }) { return }
-        if let deadline = nextDeadline(), deadline > mtime {
-            let cycles = (deadline - mtime) &* cyclesPerTick
-            for hart in harts { hart.cyclesBase &+= cycles }
+        let running = harts.filter(\.isRunning)
+        if running.isEmpty { stopReason = .deadlock; return }
+        for hart in running {
+            currentHart = hart
+            if hart.wakeUpPending { return }
+        }
+        var earliest: (hart: Hart, deadline: UInt64)?
+        for hart in running {
+            currentHart = hart
+            if let d = nextDeadline(for: hart), earliest == nil || d < earliest!.deadline { earliest = (hart, d) }
+        }
+        if let (hart, deadline) = earliest {
+            currentHart = hart
+            if deadline > mtime {
+                // Everyone sleeps until then: move every waiting hart's clock to that time.
+                let target = hart.cycles &+ (deadline - mtime) &* cyclesPerTick
+                for h in running { catchUp(h, to: target) }
+            }
             return
         }
-        if nextDeadline() != nil { return }
         if console.mayReceiveInput {
             usleepForInput()
         } else {
@@ -175,18 +236,15 @@ public final class Machine: TimeSource {
         nanosleep(&request, nil)
     }
 
-    /// The earliest time at which a timer interrupt can become pending for a hart that
-    /// has it enabled.
-    private func nextDeadline() -> UInt64? {
+    /// The earliest time at which a timer interrupt this hart has enabled can become pending.
+    private func nextDeadline(for hart: Hart) -> UInt64? {
         var earliest: UInt64?
-        for hart in harts {
-            if hart.mie & Interrupt.machineTimer.mask != 0 {
-                let t = clint.mtimecmp(hart: hart.id)
-                if t != .max { earliest = min(earliest ?? .max, t) }
-            }
-            if hart.sstcEnabled && hart.mie & Interrupt.supervisorTimer.mask != 0 && hart.stimecmp != .max {
-                earliest = min(earliest ?? .max, hart.stimecmp)
-            }
+        if hart.mie & Interrupt.machineTimer.mask != 0 {
+            let t = clint.mtimecmp(hart: hart.id)
+            if t != .max { earliest = t }
+        }
+        if hart.sstcEnabled && hart.mie & Interrupt.supervisorTimer.mask != 0 && hart.stimecmp != .max {
+            earliest = min(earliest ?? .max, hart.stimecmp)
         }
         return earliest
     }
@@ -216,14 +274,36 @@ public final class Machine: TimeSource {
         for hart in harts { hart.batchMustEnd = true }
     }
 
+    // MARK: Reservations across harts
+
     /// A store by `hart` breaks other harts' reservations on the same 8-byte granule.
     func noteStore(by hart: Hart, physical: UInt64, length: UInt64) {
-        guard harts.count > 1 else { return }
+        guard !bus.reservedPages.isEmpty else { return }
+        var broke = false
         for other in harts where other !== hart && other.reservation != .max {
             if other.reservation & ~7 <= physical &+ length &- 1 && physical <= other.reservation | 7 {
                 other.reservation = .max
+                broke = true
             }
         }
+        if broke { reservationsChanged() }
+    }
+
+    /// `hart` reserved `physical` (LR). So that other harts' stores to that page are seen,
+    /// their host TLB entries for the page go, and none is installed while it is reserved.
+    func noteReservation(by hart: Hart, physical: UInt64) {
+        guard harts.count > 1 else { return }
+        let page = physical & ~0xFFF
+        if bus.reservedPages.insert(page).inserted, let region = bus.memory(containing: page) {
+            let host = region.hostAddress(page)
+            for other in harts where other !== hart { other.mmu.storeTLB.flush(hostPage: host) }
+        }
+    }
+
+    /// Recomputes the reserved pages after reservations were cleared.
+    func reservationsChanged() {
+        guard harts.count > 1 else { return }
+        bus.reservedPages = Set(harts.compactMap { $0.reservation == .max ? nil : $0.reservation & ~0xFFF })
     }
 
     /// Called on every trap (hart, cause as in mcause, tval, epc): the tracer hooks in here.

@@ -8,8 +8,12 @@ public struct MachineConfiguration: Sendable {
     public var bootargs: String = ""
     /// The modelled clock frequency in Hz; mtime ticks at 10 MHz against it.
     public var clockFrequency: UInt64 = 1_000_000_000
-    /// Instructions a hart runs before the machine looks at interrupts and devices again.
-    public var quantum: Int = 10_000
+    /// Instructions a hart runs in one turn before the machine looks at interrupts and
+    /// devices again and lets the next hart run.
+    public var quantum: Int = 2_000
+    /// Start every hart at the reset vector (as QEMU's virt board does) instead of holding
+    /// all but hart 0 until the mailbox releases them.
+    public var bootAllHarts = false
     /// Stop after this many instructions in all (nil: no limit).
     public var maxInstructions: UInt64? = nil
     /// Set A and D in page-table entries during walks (false: fault instead, Svade).

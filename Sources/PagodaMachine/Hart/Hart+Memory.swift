@@ -164,6 +164,7 @@ extension Hart {
     func loadReserved(_ va: UInt64, size: Int) -> UInt64? {
         guard let pa = atomicAddress(va, size: size, access: .load) else { return nil }
         reservation = pa
+        machine.noteReservation(by: self, physical: pa)
         let v = bus.ram.load(pa, size: size)
         return size == 4 ? UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: v))) : v
     }
@@ -172,8 +173,15 @@ extension Hart {
     /// success, 1 on failure, nil on an exception. The reservation is always cleared.
     @inline(never)
     func storeConditional(_ va: UInt64, size: Int, value: UInt64) -> UInt64? {
-        guard let pa = atomicAddress(va, size: size, access: .store) else { reservation = .max; return nil }
-        defer { reservation = .max }
+        guard let pa = atomicAddress(va, size: size, access: .store) else {
+            reservation = .max
+            machine.reservationsChanged()
+            return nil
+        }
+        defer {
+            reservation = .max
+            machine.reservationsChanged()
+        }
         guard reservation == pa else { return 1 }
         bus.ram.store(pa, size: size, value: value)
         noteStore(physical: pa, length: UInt64(size))

@@ -50,6 +50,11 @@ final class HostTLB {
         }
     }
 
+    /// Drops every entry that points at the host page `host`.
+    func flush(hostPage host: UnsafeMutableRawPointer) {
+        for i in 0..<HostTLB.entries where table[i].page == host { table[i].tag = HostTLB.invalidTag }
+    }
+
     /// Drops the entry for one virtual page, if present.
     func flush(virtualPage: UInt64) {
         let i = HostTLB.index(virtualPage)

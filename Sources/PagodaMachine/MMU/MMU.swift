@@ -98,7 +98,7 @@ public final class MMU {
         }
         if cacheable, let region = bus.memory(containing: pa & ~0xFFF, length: 4096),
            access != .store || region.writable,
-           access != .store || pa & ~0xFFF != watchedPage,
+           access != .store || (pa & ~0xFFF != watchedPage && !bus.reservedPages.contains(pa & ~0xFFF)),
            pmp.allowsWholePage(pa & ~0xFFF, access: access, mode: mode) {
             result.hostPage = region.hostAddress(pa & ~0xFFF)
         }

@@ -12,6 +12,9 @@ public final class Bus {
     /// Called after every store that reaches RAM at a watched physical address (HTIF `tohost`).
     var watchedAddress: UInt64 = .max
     var onWatchedStore: ((UInt64) -> Void)?
+    /// Physical pages holding an LR reservation of some hart (multi-hart machines only):
+    /// stores to them take the slow path so they can break reservations.
+    var reservedPages: Set<UInt64> = []
 
     public init(ram: MemoryRegion, rom: MemoryRegion) {
         self.ram = ram
