@@ -32,6 +32,7 @@ enum GuestRunner {
     static func run(_ elf: URL, input: String = "", configure: (inout MachineConfiguration) -> Void = { _ in }) throws -> Outcome {
         var configuration = MachineConfiguration()
         configuration.maxInstructions = 2_000_000_000
+        Self.configure(&configuration, for: elf)
         configure(&configuration)
         let console = BufferConsole(input: Array(input.utf8))
         let machine = Machine(configuration: configuration, console: console)
@@ -48,6 +49,37 @@ enum GuestRunner {
             return .failed(code: code)
         }
         return .passed
+    }
+
+    /// The source file a guest was built from.
+    static func source(for elf: URL) -> URL? {
+        let name = elf.deletingPathExtension().lastPathComponent
+        let dir = repositoryRoot.appendingPathComponent("guests").appendingPathComponent(elf.deletingLastPathComponent().lastPathComponent)
+        for ext in ["c", "S"] {
+            let url = dir.appendingPathComponent("\(name).\(ext)")
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        return nil
+    }
+
+    /// The command-line flags a guest asks for with a `PAGODA-FLAGS: ...` line in its
+    /// source, applied to a machine configuration (--harts N, --svade, --boot-all-harts).
+    static func configure(_ configuration: inout MachineConfiguration, for elf: URL) {
+        guard let url = source(for: elf), let text = try? String(contentsOf: url, encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.contains("PAGODA-FLAGS:") })
+        else { return }
+        let words = line.split(separator: "PAGODA-FLAGS:")[1].split(separator: " ").map(String.init)
+        var i = 0
+        while i < words.count {
+            switch words[i] {
+            case "--harts": i += 1; configuration.harts = Int(words[i]) ?? 1
+            case "--svade": configuration.hardwareAccessedDirty = false
+            case "--boot-all-harts": configuration.bootAllHarts = true
+            case "--quantum": i += 1; configuration.quantum = Int(words[i]) ?? configuration.quantum
+            default: break
+            }
+            i += 1
+        }
     }
 
     /// Console input a guest expects.

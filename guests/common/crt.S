@@ -27,6 +27,22 @@ park:
   wfi
   j park
 
+# Where secondary harts start when released through Pagoda's hart mailbox
+# (a0 = hart id, a1 = the argument): a stack of their own, then secondary_main(a0, a1).
+  .globl guest_secondary_start
+guest_secondary_start:
+  .option push
+  .option norelax
+  la gp, __global_pointer$
+  .option pop
+  la sp, __stack_top
+  slli t0, a0, 14
+  sub sp, sp, t0
+  la t0, guest_default_trap
+  csrw mtvec, t0
+  call secondary_main
+  j park
+
 # Any trap a test did not expect: report it and fail.
   .align 2
   .globl guest_default_trap

@@ -76,3 +76,20 @@ void guest_unexpected_trap(uint64_t cause, uint64_t epc, uint64_t tval) {
   print_hex(tval);
   putch('\n');
 }
+
+extern char guest_secondary_start[];
+
+void release_hart(int hart, uint64_t arg) {
+  volatile uint64_t *slot = (volatile uint64_t *)(MAILBOX_BASE + 0x100 + 32 * (uint64_t)hart);
+  slot[0] = (uint64_t)guest_secondary_start;
+  slot[1] = arg;
+  *(volatile uint32_t *)((uintptr_t)slot + 0x14) = 1;
+}
+
+int hart_state(int hart) {
+  return (int)*(volatile uint32_t *)(MAILBOX_BASE + 0x110 + 32 * (uint64_t)hart);
+}
+
+int mailbox_harts(void) { return (int)*(volatile uint32_t *)MAILBOX_BASE; }
+
+__attribute__((weak)) void secondary_main(uint64_t hart, uint64_t arg) { (void)hart; (void)arg; }

@@ -8,6 +8,14 @@
 #define TEST_BASE 0x100000UL
 #define CLINT_BASE 0x2000000UL
 #define PLIC_BASE 0xc000000UL
+#define MAILBOX_BASE 0x102000UL
+
+/* Pagoda's hart mailbox (not on QEMU): release a held hart at guest_secondary_start,
+   which calls secondary_main(hart, arg) on a stack of its own. */
+void release_hart(int hart, uint64_t arg);
+int  hart_state(int hart);           /* 0 held, 1 running */
+int  mailbox_harts(void);            /* NHARTS */
+void secondary_main(uint64_t hart, uint64_t arg); /* weak default: returns (the hart parks) */
 
 void putch(char c);
 void puts_(const char *s);          /* no newline added */
