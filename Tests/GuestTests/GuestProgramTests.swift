@@ -19,5 +19,6 @@ final class GuestProgramTests: XCTestCase {
     func testInstructionSetGuests() throws { try runAll(in: "isa") }
     func testPrivilegedGuests() throws { try runAll(in: "priv") }
     func testTranslationGuests() throws { try runAll(in: "vm") }
+    func testMultiHartGuests() throws { try runAll(in: "smp") }
     func testDemoGuest() throws { try runAll(in: "demo") }
 }
