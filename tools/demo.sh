@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 tools/setup.sh
 make -s -C guests
 swift build -c release
-exec .build/release/pagoda run --harts "${HARTS:-4}" guests/build/demo/hello.elf
+exec .build/release/pagoda run --harts "${HARTS:-4}" guests/build/demo/smp_hello.elf
