@@ -60,6 +60,12 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Raise a page fault when a walk finds A clear (or D clear on a store) instead of setting it (Svade).")
     var svade = false
 
+    @Option(name: .long, help: ArgumentHelp("The cycle-approximate timing model: on, or off for the fastest, purely functional mode (one cycle per instruction). Default on.", valueName: "on|off"))
+    var timing: Toggle = .on
+
+    @Option(name: .long, help: ArgumentHelp("Machine profile for the timing model (JSON; tools/machine-profile.json is the default, written out).", valueName: "file"))
+    var profile: String?
+
     @OptionGroup(title: "Debugging")
     var debugOptions: DebugOptions
 
@@ -93,6 +99,15 @@ struct RunCommand: ParsableCommand {
         configuration.dtlb = TLBConfiguration(parsing: dtlb)!
         configuration.l2tlb = TLBConfiguration(parsing: l2tlb)!
         configuration.walkCyclesPerLevel = walkCycles
+        configuration.timing = timing == .on
+        if let path = profile {
+            do {
+                configuration.profile = try MachineProfile.load(path: path)
+            } catch {
+                FileHandle.standardError.write("pagoda: \(error)\n".data(using: .utf8)!)
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
         configuration.hardwareAccessedDirty = !svade
 
         let console = HostConsole()
@@ -146,4 +161,9 @@ struct RunCommand: ParsableCommand {
         case .quit: throw ExitCode(ExitStatus.quit)
         }
     }
+}
+
+/// An on/off option value.
+enum Toggle: String, ExpressibleByArgument, CaseIterable {
+    case on, off
 }

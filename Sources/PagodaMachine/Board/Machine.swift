@@ -17,6 +17,8 @@ public final class Machine: TimeSource, HartControl {
     public private(set) var mailbox: HartMailbox!
     public private(set) var harts: [Hart] = []
     public let console: ConsoleIO
+    /// The L2 cache of the timing model, shared by every hart.
+    let l2: CacheModel
 
     /// Why the machine stopped, once it has.
     public private(set) var stopReason: StopReason?
@@ -40,14 +42,17 @@ public final class Machine: TimeSource, HartControl {
     /// The hart running now, or whose interrupts are being looked at: time is its time.
     unowned(unsafe) var currentHart: Hart! = nil
 
+    deinit { l2.deallocate() }
+
     public init(configuration: MachineConfiguration, console: ConsoleIO) {
         precondition(configuration.harts >= 1 && configuration.harts <= 64, "1 to 64 harts")
         self.configuration = configuration
         self.console = console
-        cyclesPerTick = max(1, configuration.clockFrequency / MachineConfiguration.timebaseFrequency)
+        cyclesPerTick = max(1, configuration.profile.clockHz / MachineConfiguration.timebaseFrequency)
         let ram = MemoryRegion(base: VirtMemoryMap.ram, size: configuration.memorySize, writable: true)
         let rom = MemoryRegion(base: VirtMemoryMap.bootROM, size: VirtMemoryMap.bootROMSize, writable: false)
         bus = Bus(ram: ram, rom: rom)
+        l2 = CacheModel(configuration.profile.l2)
         plic = PLIC(harts: configuration.harts)
         uart = UART16550(console: console, interrupt: plic, source: VirtMemoryMap.uartInterrupt)
         clint = CLINT(harts: configuration.harts, time: self)
@@ -58,7 +63,7 @@ public final class Machine: TimeSource, HartControl {
         bus.attach(clint, at: VirtMemoryMap.clint)
         bus.attach(plic, at: VirtMemoryMap.plic)
         bus.attach(uart, at: VirtMemoryMap.uart)
-        harts = (0..<configuration.harts).map { Hart(id: $0, machine: self, bus: bus) }
+        harts = (0..<configuration.harts).map { Hart(id: $0, machine: self, bus: bus, sharedL2: l2) }
         currentHart = harts[0]
         for hart in harts { hart.mmu.updatesAccessedDirty = configuration.hardwareAccessedDirty }
     }

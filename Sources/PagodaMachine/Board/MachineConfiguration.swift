@@ -6,8 +6,10 @@ public struct MachineConfiguration: Sendable {
     public var harts: Int = 1
     /// The kernel command line placed in the device tree's /chosen node.
     public var bootargs: String = ""
-    /// The modelled clock frequency in Hz; mtime ticks at 10 MHz against it.
-    public var clockFrequency: UInt64 = 1_000_000_000
+    /// Run the cycle-approximate timing model (false: one cycle per instruction, plus walks).
+    public var timing = true
+    /// The timing model's machine profile; its clock sets how cycles map to mtime ticks.
+    public var profile = MachineProfile.default
     /// Instructions a hart runs in one turn before the machine looks at interrupts and
     /// devices again and lets the next hart run.
     public var quantum: Int = 2_000

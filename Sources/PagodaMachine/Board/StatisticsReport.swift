@@ -55,6 +55,26 @@ public struct StatisticsReport {
             "traps_by_cause": traps,
             "translation_mode": "\(hart.mmu.mode)",
         ]
+        if hart.timingEnabled {
+            let t = hart.timing
+            let b = t.breakdown.pointee
+            entry["cpi"] = hart.instructionsRetired == 0 ? 0.0 : Double(hart.cycles) / Double(hart.instructionsRetired)
+            entry["caches"] = [
+                "l1i": ["hits": t.l1iHits, "misses": t.l1iMisses],
+                "l1d": ["hits": t.l1dHits, "misses": t.l1dMisses],
+            ]
+            entry["branches"] = ["conditional": t.branches, "mispredicted": t.mispredictions]
+            entry["cycle_breakdown"] = [
+                "execution": hart.instructionsRetired &+ b.execution &+ b.branchMispredictions,
+                "instruction_fetch": b.instructionFetch,
+                "data_access": b.dataAccess,
+                "translation": s.walkCycles,
+                "traps": b.traps,
+            ]
+        } else {
+            entry["cpi"] = hart.instructionsRetired == 0 ? 0.0 : Double(hart.cycles) / Double(hart.instructionsRetired)
+            entry["cycle_breakdown"] = ["execution": hart.instructionsRetired, "translation": s.walkCycles]
+        }
         if hart.mmu.l2tlb.isPresent {
             entry["l2tlb"] = tlb(hart.mmu.l2tlb, fastHits: 0)
         }
@@ -62,11 +82,16 @@ public struct StatisticsReport {
     }
 
     public func dictionary() -> [String: Any] {
-        [
+        var d: [String: Any] = [
             "harts": machine.harts.map(StatisticsReport.hart),
             "instructions": machine.instructionsExecuted,
             "mtime": machine.mtime,
+            "timing": machine.configuration.timing ? "on" : "off",
         ]
+        if machine.configuration.timing {
+            d["l2"] = ["hits": machine.l2.hits, "misses": machine.l2.misses]
+        }
+        return d
     }
 
     public func json(pretty: Bool = true) throws -> Data {

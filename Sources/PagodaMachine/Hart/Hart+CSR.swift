@@ -180,7 +180,7 @@ extension Hart {
             mmu.flushHostTLBs()
         case CSRAddress.mcycle:
             // The written value is what the next instruction reads.
-            cyclesBase = value &- inFlight &- 1 &- mmu.statistics.walkCycles
+            cyclesBase = value &- inFlight &- 1 &- mmu.statistics.walkCycles &- timedCycles
         case CSRAddress.minstret:
             retiredBase = value &- inFlight &- 1
         case CSRAddress.mhpmcounter3...CSRAddress.mhpmcounter31: break

@@ -27,7 +27,14 @@ extension Hart {
     /// number of instructions retired.
     @discardableResult
     public func run(budget: Int) -> Int {
+        timingEnabled ? run(budget: budget, TimingOn.self) : run(budget: budget, TimingOff.self)
+    }
+
+    /// The loop itself, specialised for timing on and off: with `TimingOff` every
+    /// `if T.enabled` block folds away.
+    private func run<T: TimingSwitch>(budget: Int, _: T.Type) -> Int {
         let x = registers
+        let tm = timing.core
         let cache = decodeCache
         let cacheMask = UInt64(Hart.decodeCacheEntries - 1)
         let loadTLB = mmu.loadTLB.table
@@ -62,6 +69,12 @@ extension Hart {
                 let rd = Int(d.rd), rs1 = Int(d.rs1), rs2 = Int(d.rs2)
                 let imm = UInt64(bitPattern: Int64(d.imm))
                 let next = pc &+ UInt64(d.length)
+                if T.enabled {
+                    tm.execute(d.op)
+                    if fetchTag == pc & ~0xFFF {
+                        tm.fetch(host: UInt(bitPattern: fetchPage) &+ UInt(truncatingIfNeeded: pc & 0xFFF))
+                    }
+                }
 
                 switch d.op {
                 // MARK: Integer register-immediate
@@ -123,18 +136,37 @@ extension Hart {
                     x[rd] = next
                     pc = target
                     continue execution
-                case .beq: if x[rs1] == x[rs2] { pc = pc &+ imm; continue execution }
-                case .bne: if x[rs1] != x[rs2] { pc = pc &+ imm; continue execution }
-                case .blt: if Int64(bitPattern: x[rs1]) < Int64(bitPattern: x[rs2]) { pc = pc &+ imm; continue execution }
-                case .bge: if Int64(bitPattern: x[rs1]) >= Int64(bitPattern: x[rs2]) { pc = pc &+ imm; continue execution }
-                case .bltu: if x[rs1] < x[rs2] { pc = pc &+ imm; continue execution }
-                case .bgeu: if x[rs1] >= x[rs2] { pc = pc &+ imm; continue execution }
+                case .beq:
+                    let taken = x[rs1] == x[rs2]
+                    if T.enabled { tm.branch(pc: pc, taken: taken) }
+                    if taken { pc = pc &+ imm; continue execution }
+                case .bne:
+                    let taken = x[rs1] != x[rs2]
+                    if T.enabled { tm.branch(pc: pc, taken: taken) }
+                    if taken { pc = pc &+ imm; continue execution }
+                case .blt:
+                    let taken = Int64(bitPattern: x[rs1]) < Int64(bitPattern: x[rs2])
+                    if T.enabled { tm.branch(pc: pc, taken: taken) }
+                    if taken { pc = pc &+ imm; continue execution }
+                case .bge:
+                    let taken = Int64(bitPattern: x[rs1]) >= Int64(bitPattern: x[rs2])
+                    if T.enabled { tm.branch(pc: pc, taken: taken) }
+                    if taken { pc = pc &+ imm; continue execution }
+                case .bltu:
+                    let taken = x[rs1] < x[rs2]
+                    if T.enabled { tm.branch(pc: pc, taken: taken) }
+                    if taken { pc = pc &+ imm; continue execution }
+                case .bgeu:
+                    let taken = x[rs1] >= x[rs2]
+                    if T.enabled { tm.branch(pc: pc, taken: taken) }
+                    if taken { pc = pc &+ imm; continue execution }
 
                 // MARK: Loads
                 case .lb:
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 0) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         x[rd] = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -145,6 +177,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 0) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         x[rd] = UInt64(p.load(as: UInt8.self))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -155,6 +188,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 1) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         x[rd] = UInt64(bitPattern: Int64(p.load(as: Int16.self)))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -165,6 +199,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 1) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         x[rd] = UInt64(p.load(as: UInt16.self))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -175,6 +210,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 3) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         x[rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -185,6 +221,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 3) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         x[rd] = UInt64(p.load(as: UInt32.self))
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -195,6 +232,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(loadTLB, va, 7) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         x[rd] = p.load(as: UInt64.self)
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -207,6 +245,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(storeTLB, va, 0) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         p.storeBytes(of: UInt8(truncatingIfNeeded: x[rs2]), as: UInt8.self)
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -217,6 +256,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(storeTLB, va, 1) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         p.storeBytes(of: UInt16(truncatingIfNeeded: x[rs2]), as: UInt16.self)
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -227,6 +267,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(storeTLB, va, 3) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         p.storeBytes(of: UInt32(truncatingIfNeeded: x[rs2]), as: UInt32.self)
                     } else {
                         inFlight = UInt64(n &- 1)
@@ -237,6 +278,7 @@ extension Hart {
                     let va = x[rs1] &+ imm
                     if let p = Hart.hostAddress(storeTLB, va, 7) {
                         counters.pointee.fastDataAccesses &+= 1
+                        if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                         p.storeBytes(of: x[rs2], as: UInt64.self)
                     } else {
                         inFlight = UInt64(n &- 1)

@@ -47,6 +47,7 @@ extension Hart {
             batchMustEnd = true  // a device may change interrupt state when read
         }
         guard let v = bus.read(t.physical, size: size) else { fail(.loadAccessFault, va); return nil }
+        chargeDataAccess(t.physical)
         return v
     }
 
@@ -74,8 +75,15 @@ extension Hart {
             batchMustEnd = true  // a device write can raise an interrupt or stop the machine
         }
         guard bus.write(t.physical, size: size, value: value) else { fail(.storeAccessFault, va); return false }
+        chargeDataAccess(t.physical)
         noteStore(physical: t.physical, length: length)
         return true
+    }
+
+    /// A data access that took the slow path still goes through the modelled caches.
+    func chargeDataAccess(_ physical: UInt64) {
+        guard timingEnabled, let memory = bus.memory(containing: physical) else { return }
+        timing.data(host: UInt(bitPattern: memory.hostAddress(physical)))
     }
 
     /// Stores by this hart to another hart's reserved granule break that reservation.
@@ -163,6 +171,7 @@ extension Hart {
     @inline(never)
     func loadReserved(_ va: UInt64, size: Int) -> UInt64? {
         guard let pa = atomicAddress(va, size: size, access: .load) else { return nil }
+        chargeDataAccess(pa)
         reservation = pa
         machine.noteReservation(by: self, physical: pa)
         let v = bus.ram.load(pa, size: size)
@@ -183,6 +192,7 @@ extension Hart {
             machine.reservationsChanged()
         }
         guard reservation == pa else { return 1 }
+        chargeDataAccess(pa)
         bus.ram.store(pa, size: size, value: value)
         noteStore(physical: pa, length: UInt64(size))
         return 0
@@ -198,6 +208,7 @@ extension Hart {
         default: size = 8
         }
         guard let pa = atomicAddress(va, size: size, access: .store) else { return nil }
+        chargeDataAccess(pa)
         let raw = bus.ram.load(pa, size: size)
         let old = size == 4 ? UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: raw))) : raw
         let b = size == 4 ? UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: operand))) : operand

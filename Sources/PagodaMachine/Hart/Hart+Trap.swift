@@ -9,6 +9,7 @@ extension Hart {
         // The excepting instruction was fetched but does not retire: it counts as an exception.
         if !interrupt { loopCounters.pointee.exceptions &+= 1 }
         trapsByCause[causeValue, default: 0] &+= 1
+        if timingEnabled { timing.trapEntry() }
         closeTranslationSegment()
         defer { openTranslationSegment() }
         if delegated && privilege != .machine {
@@ -81,6 +82,7 @@ extension Hart {
     /// mret: returns to MPP at mepc. Returns false if illegal (not in M-mode).
     func returnFromMachineTrap() -> Bool {
         guard privilege == .machine else { return false }
+        if timingEnabled { timing.trapReturn() }
         let previous = PrivilegeMode.fromField(mstatus >> MStatus.mppShift)
         var s = mstatus & ~(MStatus.mie | MStatus.mpp)
         if mstatus & MStatus.mpie != 0 { s |= MStatus.mie }
@@ -98,6 +100,7 @@ extension Hart {
     /// sret: returns to SPP at sepc. Illegal in U-mode, and in S-mode when mstatus.TSR is set.
     func returnFromSupervisorTrap() -> Bool {
         guard privilege == .machine || (privilege == .supervisor && mstatus & MStatus.tsr == 0) else { return false }
+        if timingEnabled { timing.trapReturn() }
         let previous: PrivilegeMode = mstatus & MStatus.spp != 0 ? .supervisor : .user
         var s = mstatus & ~(MStatus.sie | MStatus.spp | MStatus.mprv)
         if mstatus & MStatus.spie != 0 { s |= MStatus.sie }

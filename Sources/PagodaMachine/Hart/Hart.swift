@@ -57,8 +57,16 @@ public final class Hart {
     var inFlight: UInt64 = 0
 
     public var instructionsRetired: UInt64 { retiredBase &+ inFlight }
-    /// Modelled cycles: one per instruction plus the cycles of page walks.
-    public var cycles: UInt64 { cyclesBase &+ inFlight &+ mmu.statistics.walkCycles }
+    /// Modelled cycles: one per instruction, plus the cycles of page walks, plus (with the
+    /// timing model on) everything the timing model charges beyond one per instruction.
+    public var cycles: UInt64 { cyclesBase &+ inFlight &+ mmu.statistics.walkCycles &+ timedCycles }
+
+    /// The timing model's cycles beyond one per instruction (0 with timing off).
+    var timedCycles: UInt64 { timingEnabled ? timing.breakdown.pointee.total : 0 }
+
+    /// The timing model (always built; only consulted when `timingEnabled`).
+    public let timing: TimingModel
+    public let timingEnabled: Bool
 
     /// Counters the inner loop bumps through a pointer (no exclusivity checks, no ARC).
     struct LoopCounters {
@@ -102,13 +110,20 @@ public final class Hart {
     /// interrupts or devices again.
     var batchMustEnd = false
 
-    init(id: Int, machine: Machine, bus: Bus) {
+    init(id: Int, machine: Machine, bus: Bus, sharedL2: CacheModel) {
         self.id = id
+        timing = TimingModel(profile: machine.configuration.profile, sharedL2: sharedL2)
+        timingEnabled = machine.configuration.timing
         self.machine = machine
         self.bus = bus
         let c = machine.configuration
         mmu = MMU(bus: bus, itlb: c.itlb, dtlb: c.dtlb, l2tlb: c.l2tlb)
         mmu.walkCyclesPerLevel = c.walkCyclesPerLevel
+        if timingEnabled {
+            // PTE reads cost a load through the data caches.
+            let t = timing, load = UInt64(c.profile.cycles.load)
+            mmu.pageTableReadCost = { host in load &+ t.pageTableRead(host: host) }
+        }
         loopCounters = .allocate(capacity: 1)
         loopCounters.initialize(to: LoopCounters())
         registers = .allocate(capacity: 33)

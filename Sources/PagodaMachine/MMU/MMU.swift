@@ -15,8 +15,10 @@ public final class MMU {
     /// raises a page fault instead of setting the bit.
     public var updatesAccessedDirty = true
 
-    /// Modelled cycles charged for each PTE read of a walk.
+    /// Modelled cycles charged for each PTE read of a walk (timing model off).
     public var walkCyclesPerLevel: UInt64 = 20
+    /// With the timing model on: the cost of a PTE read at a host address, through the caches.
+    var pageTableReadCost: ((UInt) -> UInt64)?
     public internal(set) var statistics = TranslationStatistics()
     public let itlb: ModelTLB
     public let dtlb: ModelTLB
@@ -234,7 +236,11 @@ public final class MMU {
             else { return .failure(access.accessFault) }
             let pte = memory.load(pteAddress, size: 8)
             statistics.pteReads &+= 1
-            statistics.walkCycles &+= walkCyclesPerLevel
+            if let cost = pageTableReadCost {
+                statistics.walkCycles &+= cost(UInt(bitPattern: memory.hostAddress(pteAddress)))
+            } else {
+                statistics.walkCycles &+= walkCyclesPerLevel
+            }
             steps?(WalkStep(level: level, pteAddress: pteAddress, pte: pte))
             if pte & PTE.v == 0 || (pte & PTE.r == 0 && pte & PTE.w != 0) || pte & PTE.reserved != 0 {
                 return .failure(access.pageFault)
