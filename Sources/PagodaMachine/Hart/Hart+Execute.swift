@@ -323,8 +323,9 @@ extension Hart {
                     pendingValue = 0
                     break instruction
                 case .ebreak:
+                    // mtval may be 0 or the pc; 0, as QEMU writes.
                     pendingCause = .breakpoint
-                    pendingValue = pc
+                    pendingValue = 0
                     break instruction
                 case .mret:
                     inFlight = UInt64(n)
