@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "PagodaMachineTests", dependencies: ["PagodaMachine", "PagodaLoader"]),
         .testTarget(name: "PagodaLoaderTests", dependencies: ["PagodaLoader"]),
         .testTarget(name: "GuestTests", dependencies: ["PagodaMachine", "PagodaLoader"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["pagoda"]),
         .testTarget(name: "PagodaDebugTests", dependencies: ["PagodaDebug", "PagodaMachine", "PagodaLoader"]),
     ]
 )

@@ -44,6 +44,7 @@ public enum ELFLoader {
             guard header.e_type == UInt16(ET_EXEC) else {
                 throw LoaderError(.notExecutable, "\(name): not an executable (e_type \(header.e_type); only ET_EXEC is loaded)")
             }
+            guard header.e_phnum > 0 else { throw LoaderError(.noLoadableSegments, "\(name): no loadable segments") }
             let segments = try loadSegments(elf, bytes: bytes, name: name, allowedRegions: allowedRegions)
             let symbols = readSymbols(elf, fileSize: UInt64(bytes.count))
             return ELFImage(entry: header.e_entry, segments: segments, symbols: symbols)
