@@ -34,6 +34,8 @@ public final class Machine: TimeSource, HartControl {
     public var statisticsInterval: UInt64? = nil
     public var onInterval: ((Machine) -> Void)? = nil
     private var nextIntervalMark: UInt64 = 0
+    /// The guest asked for a reset (test device 0x7777); done between batches.
+    private var resetRequested = false
 
     /// Cycles per mtime tick (clock frequency over the 10 MHz timebase).
     let cyclesPerTick: UInt64
@@ -122,12 +124,14 @@ public final class Machine: TimeSource, HartControl {
         bus.watchedAddress = tohost ?? .max
         bus.onWatchedStore = { [unowned self] value in self.htifStore(value) }
         for hart in harts { hart.mmu.watchedPage = tohost.map { $0 & ~0xFFF } ?? .max }
+        bus.ram.zero(bus.ram.base, length: bus.ram.size)
         reset()
     }
 
-    /// Puts the machine in its power-on state with the loaded image in memory.
+    /// Resets the machine: the boot ROM, the device tree and the image's segments are
+    /// loaded again and every hart goes back to its reset state. The rest of RAM keeps
+    /// its contents, as on QEMU, so software can tell a reboot from a power-on.
     public func reset() {
-        bus.ram.zero(bus.ram.base, length: bus.ram.size)
         bus.rom.zero(bus.rom.base, length: bus.rom.size)
         let board = self.board
         deviceTree = board.deviceTreeBlob()
@@ -196,6 +200,10 @@ public final class Machine: TimeSource, HartControl {
                 budget = Int(min(UInt64(budget), nextIntervalMark &- instructionsExecuted))
             }
             instructionsExecuted &+= UInt64(hart.run(budget: max(budget, 1)))
+            if performRequestedReset() {
+                now = currentHart.cycles
+                continue
+            }
             if let interval = statisticsInterval, instructionsExecuted >= nextIntervalMark {
                 onInterval?(self)
                 nextIntervalMark = (instructionsExecuted / interval + 1) * interval
@@ -261,11 +269,19 @@ public final class Machine: TimeSource, HartControl {
 
     // MARK: Events from devices and harts
 
+    /// Carries out a reset the guest asked for, once the running batch has ended.
+    func performRequestedReset() -> Bool {
+        guard resetRequested else { return false }
+        resetRequested = false
+        reset()
+        return true
+    }
+
     private func powerRequest(_ request: PowerRequest) {
         switch request {
         case .pass: stopReason = .passed
         case .fail(let code): stopReason = .failed(code: code)
-        case .reset: reset()
+        case .reset: resetRequested = true  // at the end of the batch: a hart is mid-instruction
         }
         for hart in harts { hart.batchMustEnd = true }
     }

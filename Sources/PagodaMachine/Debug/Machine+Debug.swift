@@ -15,6 +15,7 @@ extension Machine {
         let pcBefore = hart.pc
         let retired = hart.run(budget: 1)
         instructionsExecuted &+= UInt64(retired)
+        if performRequestedReset() { return true }
         return retired > 0 || hart.pc != pcBefore
     }
 
