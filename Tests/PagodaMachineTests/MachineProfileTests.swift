@@ -26,6 +26,9 @@ final class MachineProfileTests: XCTestCase {
         p = MachineProfile.default
         p.clockHz = 1000
         XCTAssertNotNil(p.problem)
+        p = MachineProfile.default
+        p.l1i.ways = Int.max   // must be rejected, not overflow
+        XCTAssertNotNil(p.problem)
         let path = NSTemporaryDirectory() + "/pagoda-bad-profile.json"
         try Data("{\"clock_hz\": 5".utf8).write(to: URL(fileURLWithPath: path))
         XCTAssertThrowsError(try MachineProfile.load(path: path))

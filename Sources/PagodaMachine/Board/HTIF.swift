@@ -28,14 +28,14 @@ struct HTIF {
             let base = value & ((1 << 48) - 1)
             guard let number = bus.read(base, size: 8) else { return .none }
             var args = [UInt64]()
-            for i in 1...3 { args.append(bus.read(base + 8 * UInt64(i), size: 8) ?? 0) }
+            for i in 1...3 { args.append(bus.read(base &+ 8 &* UInt64(i), size: 8) ?? 0) }
             var result: UInt64 = 0
             switch number {
             case 93:  // exit
                 return .exit(code: Int(truncatingIfNeeded: args[0]))
             case 64:  // write(fd, buf, len): to the console
                 for i in 0..<min(args[2], 1 << 20) {
-                    guard let b = bus.read(args[1] + i, size: 1) else { break }
+                    guard let b = bus.read(args[1] &+ i, size: 1) else { break }
                     console(UInt8(truncatingIfNeeded: b))
                 }
                 result = args[2]

@@ -206,7 +206,8 @@ public final class Machine: TimeSource, HartControl {
             }
             if let interval = statisticsInterval, instructionsExecuted >= nextIntervalMark {
                 onInterval?(self)
-                nextIntervalMark = (instructionsExecuted / interval + 1) * interval
+                let (mark, overflow) = (instructionsExecuted / interval + 1).multipliedReportingOverflow(by: interval)
+                nextIntervalMark = overflow ? .max : mark
             }
             batches &+= 1
             if batches & 15 == 0 { pollDevices() }

@@ -91,6 +91,7 @@ public struct MachineProfile: Codable, Sendable, Equatable {
     public var problem: String? {
         for (name, c) in [("l1i", l1i), ("l1d", l1d), ("l2", l2)] {
             guard c.lineBytes >= 8, c.lineBytes <= 4096, c.lineBytes & (c.lineBytes - 1) == 0 else { return "\(name).line_bytes must be a power of two from 8 to 4096" }
+            guard (1...1024).contains(c.ways), (1...(1 << 34)).contains(c.sizeBytes) else { return "\(name): ways must be 1 to 1024 and size_bytes 1 to 16 GiB" }
             guard c.ways >= 1, c.sizeBytes >= c.lineBytes * c.ways, c.sizeBytes % (c.lineBytes * c.ways) == 0 else { return "\(name): size must be a multiple of ways times line size" }
             let sets = c.sizeBytes / (c.lineBytes * c.ways)
             guard sets & (sets - 1) == 0, sets <= 1 << 20 else { return "\(name): the number of sets must be a power of two" }
