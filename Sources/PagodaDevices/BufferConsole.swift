@@ -13,9 +13,10 @@ public final class BufferConsole: ConsoleIO {
     /// The number of input bytes not yet read.
     public var pendingInputCount: Int { input.count - inputPosition }
 
-    /// Whether unread input is waiting. Once it is used up only the console's owner can
-    /// add more (`append(input:)`), so a guest waiting for input would wait forever.
-    public var mayReceiveInput: Bool { pendingInputCount > 0 }
+    /// Never: all of a buffer console's input is there from the start, and only its owner
+    /// adds more (`append(input:)`), between runs. A guest that waits while the machine
+    /// runs would wait forever.
+    public var mayReceiveInput: Bool { false }
 
     public init(input: [UInt8] = []) {
         self.input = input

@@ -31,9 +31,8 @@ public final class HostConsole: ConsoleIO {
     /// The user typed Ctrl-A x.
     public private(set) var quitRequested = false
 
-    /// False once the input has ended (end of file on a pipe or /dev/null) and every
-    /// byte read before that has been handed out.
-    public var mayReceiveInput: Bool { !inputEnded || inputPosition < inputBuffer.count }
+    /// False once the input has ended (end of file on a pipe or /dev/null).
+    public var mayReceiveInput: Bool { !inputEnded }
 
     private let inputDescriptor: Int32
     private let outputDescriptor: Int32

@@ -31,8 +31,10 @@ public protocol ConsoleIO: AnyObject {
     func write(_ byte: UInt8)
     /// One byte from the host if one is available now, without blocking.
     func read() -> UInt8?
-    /// Whether input may still arrive later (false once a finite input is used up).
-    /// The machine uses it to tell a hart that waits for input from one that waits forever.
+    /// Whether more input may still arrive from outside, later. Input already held by the
+    /// console does not count: the machine polls the UART before it asks, so what the
+    /// UART could take it has taken. The machine uses this to tell harts that wait for
+    /// input from harts that wait forever.
     var mayReceiveInput: Bool { get }
 }
 

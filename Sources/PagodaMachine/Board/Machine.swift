@@ -27,7 +27,8 @@ public final class Machine: TimeSource, HartControl {
     public private(set) var deviceTreeAddress: UInt64 = 0
     public private(set) var deviceTree: [UInt8] = []
     var htif: HTIF?
-    /// Instructions retired by every hart since power-on.
+    /// Instructions executed by every hart since power-on: retired, or ended by an
+    /// exception. `--max-instructions` limits this count.
     public internal(set) var instructionsExecuted: UInt64 = 0
 
     /// Every this many instructions (in all), `onInterval` is called: the statistics time series.

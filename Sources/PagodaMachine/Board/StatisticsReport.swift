@@ -84,7 +84,8 @@ public struct StatisticsReport {
     public func dictionary() -> [String: Any] {
         var d: [String: Any] = [
             "harts": machine.harts.map(StatisticsReport.hart),
-            "instructions": machine.instructionsExecuted,
+            "instructions": machine.harts.reduce(0) { $0 &+ $1.instructionsRetired },
+            "instructions_executed": machine.instructionsExecuted,
             "mtime": machine.mtime,
             "timing": machine.configuration.timing ? "on" : "off",
         ]

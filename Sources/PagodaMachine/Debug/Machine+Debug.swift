@@ -12,11 +12,10 @@ extension Machine {
             hart.waitingForInterrupt = false
         }
         hart.takeInterruptIfAny()
-        let pcBefore = hart.pc
-        let retired = hart.run(budget: 1)
-        instructionsExecuted &+= UInt64(retired)
-        if performRequestedReset() { return true }
-        return retired > 0 || hart.pc != pcBefore
+        let executed = hart.run(budget: 1)
+        instructionsExecuted &+= UInt64(executed)
+        _ = performRequestedReset()
+        return executed > 0
     }
 
     /// Polls devices (console input) the way the run loop does between batches.

@@ -22,9 +22,10 @@ extension Hart {
         return e.pointee.tag == va & (~0xFFF | alignMask) ? e.pointee.page + Int(va & 0xFFF) : nil
     }
 
-    /// Runs up to `budget` instructions. Returns early when the machine needs to look
-    /// at the hart (interrupt state may have changed, WFI, a device write). Returns the
-    /// number of instructions retired.
+    /// Runs up to `budget` instructions (retired or raising an exception). Returns early
+    /// when the machine needs to look at the hart (interrupt state may have changed, WFI,
+    /// a device write). Returns the number of instructions attempted; the retired ones
+    /// are counted in `instructionsRetired`.
     @discardableResult
     public func run(budget: Int) -> Int {
         timingEnabled ? run(budget: budget, TimingOn.self) : run(budget: budget, TimingOff.self)
@@ -48,7 +49,11 @@ extension Hart {
         inBatch = true
         defer { inBatch = false }
 
-        execution: while n < budget {
+        // `steps` counts instructions attempted, `n` those retired: a stream of exceptions
+        // (a trap handler that itself traps) still ends the batch.
+        var steps = 0
+        execution: while steps < budget {
+            steps &+= 1
             n &+= 1
             instruction: do {
                 // Fetch.
@@ -373,7 +378,7 @@ extension Hart {
         if mcountinhibit & 4 == 0 { retiredBase &+= UInt64(n) }
         if mcountinhibit & 1 == 0 { cyclesBase &+= UInt64(n) }
         inFlight = 0
-        return n
+        return steps
     }
 
     private func illegal(_ d: DecodedInstruction) {
