@@ -182,28 +182,29 @@ void priv_s_trap(uint64_t *regs) {
    in `mode` through mret and returns fn's result once fn's closing ecall brings it
    back to M-mode (at priv_resume_m, with the callee-saved registers restored).
    priv_sret_run(mode, fn, arg), called in S-mode, enters fn(arg) in `mode` through
-   sret; fn's return likewise ends the enclosing priv_run(). */
+   sret; fn's return likewise ends the enclosing priv_run(). Back in M-mode, mstatus
+   has MIE = 0 (and MPIE = 1, MPP = U, as after any mret). The lower mode shares the caller's stack. */
 #define PRIV_SAVED_REGS "1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31"
 #define PRIV_TRAP_ENTRY(name, scratch, handler, ret) \
-  "  .text\n"                                          \
-  "  .balign 4\n"                                      \
-  "  .globl " name "\n"                                \
-  name ":\n"                                           \
-  "  csrrw sp, " scratch ", sp\n"                      \
-  "  addi sp, sp, -256\n"                              \
-  "  .irp n," PRIV_SAVED_REGS "\n"                     \
-  "  sd x\\n, \\n*8(sp)\n"                         \
-  "  .endr\n"                                          \
-  "  csrr t0, " scratch "\n"                           \
-  "  sd t0, 16(sp)\n"                                  \
-  "  sd zero, 0(sp)\n"                                 \
-  "  mv a0, sp\n"                                      \
-  "  call " handler "\n"                               \
-  "  .irp n," PRIV_SAVED_REGS "\n"                     \
-  "  ld x\\n, \\n*8(sp)\n"                         \
-  "  .endr\n"                                          \
-  "  addi sp, sp, 256\n"                               \
-  "  csrrw sp, " scratch ", sp\n"                      \
+  "  .text\n"                                        \
+  "  .balign 4\n"                                    \
+  "  .globl " name "\n"                              \
+  name ":\n"                                         \
+  "  csrrw sp, " scratch ", sp\n"                    \
+  "  addi sp, sp, -256\n"                            \
+  "  .irp n," PRIV_SAVED_REGS "\n"                   \
+  "  sd x\\n, \\n*8(sp)\n"                           \
+  "  .endr\n"                                        \
+  "  csrr t0, " scratch "\n"                         \
+  "  sd t0, 16(sp)\n"                                \
+  "  sd zero, 0(sp)\n"                               \
+  "  mv a0, sp\n"                                    \
+  "  call " handler "\n"                             \
+  "  .irp n," PRIV_SAVED_REGS "\n"                   \
+  "  ld x\\n, \\n*8(sp)\n"                           \
+  "  .endr\n"                                        \
+  "  addi sp, sp, 256\n"                             \
+  "  csrrw sp, " scratch ", sp\n"                    \
   "  " ret "\n"
 
 asm(
@@ -242,7 +243,7 @@ asm(
   "\n"
   "priv_lower_entry:\n"
   "  jalr t3\n"
-  "  li a7, 0x7072697665786974\n"
+  "  li a7, 0x7072697665786974\n"   /* PRIV_EXIT_MAGIC */
   "  ecall\n"
   "1:j 1b\n"
   "\n"
