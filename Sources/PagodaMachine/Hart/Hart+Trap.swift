@@ -56,6 +56,7 @@ extension Hart {
     /// globally enabled (MIE in M-mode, always below M); delegated ones trap to S under
     /// the same rule with SIE, and are never taken in M-mode).
     func interruptToTake() -> Interrupt? {
+        if mie == 0 { return nil }  // nothing enabled: skip asking the devices
         let pending = mip & mie
         if pending == 0 { return nil }
         let machineEnabled = privilege < .machine || mstatus & MStatus.mie != 0
@@ -77,7 +78,7 @@ extension Hart {
 
     /// Whether an interrupt is pending and enabled in mie, ignoring the global enables:
     /// the condition that ends WFI.
-    var wakeUpPending: Bool { mip & mie != 0 }
+    var wakeUpPending: Bool { mie != 0 && mip & mie != 0 }
 
     /// mret: returns to MPP at mepc. Returns false if illegal (not in M-mode).
     func returnFromMachineTrap() -> Bool {
