@@ -1,1 +1,0 @@
-// The GDB remote stub and the instruction tracer live in this module.
