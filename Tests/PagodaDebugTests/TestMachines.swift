@@ -19,11 +19,12 @@ enum TestMachines {
     ///   lui t0, 0x100; lui t1, 5; addi t1, t1, 0x555; sw t1, 0(t0)
     static let powerOff: [UInt32] = [0x0010_02B7, 0x0000_5337, 0x5553_0313, 0x0062_A023]
 
-    static func make(_ program: [UInt32], harts: Int = 1, maxInstructions: UInt64? = nil,
+    static func make(_ program: [UInt32], harts: Int = 1, bootAllHarts: Bool = false, maxInstructions: UInt64? = nil,
                      console: BufferConsole = BufferConsole()) -> Machine {
         var configuration = MachineConfiguration()
         configuration.memorySize = 16 << 20
         configuration.harts = harts
+        configuration.bootAllHarts = bootAllHarts
         configuration.maxInstructions = maxInstructions
         let machine = Machine(configuration: configuration, console: console)
         machine.reset()
