@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The CPU benchmark: every guest in guests/bench (sorting, CRC-32, matrix multiply,
+# string and pointer work) on QEMU (TCG) and on Pagoda with the timing model off and
+# on, side by side in one run. Prints guest instructions retired (from Pagoda's
+# statistics; the same binary retires the same instructions on QEMU), host seconds,
+# MIPS, the Pagoda/QEMU speed ratio (QEMU seconds / Pagoda seconds) and what the
+# timing model costs (seconds on / seconds off).
+#
+#   tools/benchmark.sh                  every guest
+#   BENCH_FILTER=crc tools/benchmark.sh  the guests whose name contains "crc"
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PAGODA=${PAGODA:-.build/release/pagoda}
+[ -n "${SKIP_BUILD:-}" ] || swift build -c release >/dev/null
+make -s -C guests
+command -v qemu-system-riscv64 >/dev/null || { echo "benchmark: qemu-system-riscv64 not found" >&2; exit 2; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+now() { date +%s.%N; }
+
+printf '%-14s %12s | %8s %8s | %8s %8s %7s | %8s %8s %7s\n' guest instret "qemu s" "MIPS" "off s" "MIPS" "ratio" "on s" "MIPS" "on/off"
+rows=()
+for elf in guests/build/bench/*.elf; do
+  name=$(basename "$elf" .elf)
+  [[ "$name" == *"${BENCH_FILTER:-}"* ]] || continue
+  t0=$(now); timeout 300 qemu-system-riscv64 -M virt -bios none -display none -monitor none -serial stdio -kernel "$elf" > "$out/qemu.txt"; t1=$(now)
+  "$PAGODA" run --timing off --stats "$out/off.json" "$elf" > "$out/off.txt"; t2=$(now)
+  "$PAGODA" run --timing on --stats "$out/on.json" "$elf" > "$out/on.txt"; t3=$(now)
+  for f in off on; do
+    cmp -s "$out/qemu.txt" "$out/$f.txt" || { echo "benchmark: $name: output differs from QEMU's (timing $f)" >&2; exit 1; }
+  done
+  grep -q "^PASS $name" "$out/off.txt" || { echo "benchmark: $name failed" >&2; cat "$out/off.txt" >&2; exit 1; }
+  row=$(python3 - "$out/off.json" "$name" "$t0" "$t1" "$t2" "$t3" <<'PY'
+import json, sys
+n = json.load(open(sys.argv[1]))["instructions"]
+name, t0, t1, t2, t3 = sys.argv[2], *map(float, sys.argv[3:7])
+q, off, on = t1 - t0, t2 - t1, t3 - t2
+print(f"{name} {n} {q:.3f} {n/q/1e6:.1f} {off:.3f} {n/off/1e6:.1f} {q/off:.2f} {on:.3f} {n/on/1e6:.1f} {on/off:.2f}")
+PY
+)
+  rows+=("$row")
+  # shellcheck disable=SC2086
+  printf '%-14s %12s | %8s %8s | %8s %8s %7s | %8s %8s %7s\n' $row
+done
+python3 - "${rows[@]}" <<'PY'
+import math, sys
+rows = [r.split() for r in sys.argv[1:]]
+if rows:
+    n = sum(int(r[1]) for r in rows)
+    q, off, on = (sum(float(r[i]) for r in rows) for i in (2, 4, 7))
+    geo = math.exp(sum(math.log(float(r[6])) for r in rows) / len(rows))
+    print(f"{'total':<14} {n:>12} | {q:>8.3f} {n/q/1e6:>8.1f} | {off:>8.3f} {n/off/1e6:>8.1f} {q/off:>7.2f} | {on:>8.3f} {n/on/1e6:>8.1f} {on/off:>7.2f}")
+    print(f"pagoda/QEMU speed ratio (timing off), geometric mean: {geo:.2f}")
+PY
