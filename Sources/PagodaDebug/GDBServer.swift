@@ -156,11 +156,7 @@ public final class GDBServer {
         let frame = RemotePacket.frame(payload)
         for _ in 0..<4 {
             guard connection.write(frame) else { return }
-            guard acknowledging else { return }
-            switch awaitAcknowledgment() {
-            case true: return
-            case false: continue
-            }
+            if !acknowledging || awaitAcknowledgment() { return }
         }
     }
 

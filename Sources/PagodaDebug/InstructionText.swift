@@ -6,8 +6,15 @@ enum InstructionText {
     /// the decoded operation's name.
     static func disassemble(raw: UInt32, pc: UInt64) -> String {
         let decoded = Decoder.decode(raw)
-        return decoded.op == .illegal ? "(illegal)" : "\(decoded.op)"
+        return decoded.op == .illegal ? "(illegal)" : operationNames[Int(decoded.op.rawValue)]
     }
+
+    /// Each operation's name, by raw value.
+    private static let operationNames: [String] = {
+        var names = [String](repeating: "", count: Int(Opcode.allCases.map(\.rawValue).max()!) + 1)
+        for op in Opcode.allCases { names[Int(op.rawValue)] = "\(op)" }
+        return names
+    }()
 
     /// The raw bits: eight hex digits, or four (and four spaces) for a 16-bit instruction.
     static func raw(_ raw: UInt32) -> String {

@@ -25,122 +25,188 @@ import PagodaMachine
 /// An instruction that raises an exception does not retire: it has a trap line only.
 public final class InstructionTracer: StepObserver {
     public let filter: TraceFilter
-    private let output: UnsafeMutablePointer<FILE>
-    private let ownsOutput: Bool
+    private let file: UnsafeMutablePointer<FILE>
+    private let ownsFile: Bool
+    private let out: TraceBuffer
+    private var finished = false
 
     /// Each hart's mode after its last step or trap (what a trap comes from).
-    private var modes: [Int: PrivilegeMode] = [:]
-    // The step in progress.
-    private var before = [UInt64](repeating: 0, count: 32)
-    private var stepPC: UInt64 = 0
-    private var stepMode = PrivilegeMode.machine
-    private var stepRaw: UInt32?
-    private var stepCount: UInt64 = 0
-    private var stepRetired: UInt64 = 0
-    private var stepTraced = false
-    private var stepAccess: DataAccess?
+    private var modes: [PrivilegeMode] = []
+    /// The step in progress, when it is traced.
+    private struct Step {
+        var count: UInt64
+        var pc: UInt64
+        var mode: PrivilegeMode
+        var raw: UInt32
+        var decoded: DecodedInstruction
+        var access: DataAccess?
+        var retired: UInt64
+    }
+    private var step: Step?
+    /// x0...x31 before the step (behind a pointer: no exclusivity check per register).
+    private let before = UnsafeMutablePointer<UInt64>.allocate(capacity: 32)
+
+    /// The column the effects start at (after the disassembly).
+    private static let effectsColumn = 28
 
     /// Traces to a file (created or truncated), or to standard error for "-".
     public init(path: String, filter: TraceFilter) throws {
         self.filter = filter
         if path == "-" {
-            guard let file = fdopen(STDERR_FILENO, "w") else { throw DebugSetupError("cannot write the trace to standard error") }
-            output = file
-            ownsOutput = false
+            guard let stream = fdopen(STDERR_FILENO, "w") else { throw DebugSetupError("cannot write the trace to standard error") }
+            file = stream
+            ownsFile = false
         } else {
-            guard let file = fopen(path, "w") else { throw DebugSetupError("cannot write the trace to \(path)") }
-            output = file
-            ownsOutput = true
+            guard let stream = fopen(path, "w") else { throw DebugSetupError("cannot write the trace to \(path)") }
+            file = stream
+            ownsFile = true
         }
+        out = TraceBuffer(file: file)
     }
 
-    deinit { finish() }
+    deinit {
+        finish()
+        before.deallocate()
+    }
 
-    private var finished = false
-
-    /// Flushes the trace and closes its file.
+    /// Writes out what is buffered and closes the trace file.
     public func finish() {
         guard !finished else { return }
         finished = true
-        if ownsOutput { fclose(output) } else { fflush(output) }
+        out.flush()
+        if ownsFile { fclose(file) }
     }
 
     // MARK: StepObserver
 
     func willStep(_ hart: Hart, count: UInt64) {
-        stepCount = count
-        stepPC = hart.pc
-        stepMode = hart.privilege
-        modes[hart.id] = stepMode
-        stepTraced = filter.admits(hart: hart.id, mode: stepMode, pc: stepPC, count: stepCount)
-        guard stepTraced else { return }
-        stepRaw = hart.debugFetch(stepPC)
-        stepAccess = stepRaw.flatMap { DataAccess(Decoder.decode($0), on: hart) }
-        stepRetired = hart.instructionsRetired
+        let mode = hart.privilege
+        noteMode(of: hart)
+        guard filter.admits(hart: hart.id, mode: mode, pc: hart.pc, count: count), let raw = hart.debugFetch(hart.pc) else {
+            step = nil
+            return
+        }
+        let decoded = Decoder.decode(raw)
+        step = Step(count: count, pc: hart.pc, mode: mode, raw: raw, decoded: decoded,
+                    access: DataAccess(decoded, on: hart), retired: hart.instructionsRetired)
         for i in 0..<32 { before[i] = hart.register(i) }
     }
 
     func didStep(_ hart: Hart, executed: Bool) {
-        defer { modes[hart.id] = hart.privilege }
-        guard stepTraced, executed, hart.instructionsRetired != stepRetired, let raw = stepRaw else { return }
-        var line = "\(stepCount) h\(hart.id) \(stepMode) \(hex(stepPC, digits: 16)) \(InstructionText.raw(raw))  "
-        let text = InstructionText.disassemble(raw: raw, pc: stepPC)
-        line += text
-        let effects = self.effects(of: Decoder.decode(raw), on: hart)
-        if !effects.isEmpty {
-            if text.count < 28 { line += String(repeating: " ", count: 28 - text.count) }
-            line += "  " + effects.joined(separator: " ")
-        }
-        write(line)
+        defer { noteMode(of: hart) }
+        guard let step, executed, hart.instructionsRetired != step.retired else { return }
+        startLine(count: step.count, hart: hart.id, mode: step.mode)
+        out.append(hex: step.pc, digits: 16)
+        out.append(byte: 0x20)
+        out.append(InstructionText.raw(step.raw))
+        out.append("  ")
+        let textStart = out.lineLength
+        out.append(InstructionText.disassemble(raw: step.raw, pc: step.pc))
+        let textEnd = out.lineLength
+        writeEffects(of: step, on: hart, padding: textStart + Self.effectsColumn - textEnd)
+        out.endLine()
     }
 
     func trapTaken(_ hart: Hart, cause: UInt64, value: UInt64, epc: UInt64, count: UInt64) {
-        let from = modes[hart.id] ?? .machine
-        modes[hart.id] = hart.privilege
+        let from = hart.id < modes.count ? modes[hart.id] : .machine
+        noteMode(of: hart)
         guard filter.admits(hart: hart.id, mode: from, pc: epc, count: count) else { return }
         let interrupt = cause >> 63 == 1
         let code = cause & ~(1 << 63)
-        let name = interrupt ? TrapNames.interrupt(code) : TrapNames.exception(code)
-        write("\(count) h\(hart.id) \(from) trap \(interrupt ? "interrupt" : "exception") \(code) (\(name)) "
-              + "epc=0x\(hex(epc, digits: 16)) tval=0x\(hex(value, digits: 16)) -> \(hart.privilege) 0x\(hex(hart.pc, digits: 16))")
+        startLine(count: count, hart: hart.id, mode: from)
+        out.append(interrupt ? "trap interrupt " : "trap exception ")
+        out.append(decimal: code)
+        out.append(" (" + (interrupt ? TrapNames.interrupt(code) : TrapNames.exception(code)) + ") epc=0x")
+        out.append(hex: epc, digits: 16)
+        out.append(" tval=0x")
+        out.append(hex: value, digits: 16)
+        out.append(" -> ")
+        out.append(byte: Self.letter(hart.privilege))
+        out.append(" 0x")
+        out.append(hex: hart.pc, digits: 16)
+        out.endLine()
+    }
+
+    private func noteMode(of hart: Hart) {
+        while modes.count <= hart.id { modes.append(.machine) }
+        modes[hart.id] = hart.privilege
+    }
+
+    /// `N hH P `
+    private func startLine(count: UInt64, hart: Int, mode: PrivilegeMode) {
+        out.append(decimal: count)
+        out.append(byte: UInt8(ascii: " "))
+        out.append(byte: UInt8(ascii: "h"))
+        out.append(decimal: UInt64(hart))
+        out.append(byte: UInt8(ascii: " "))
+        out.append(byte: Self.letter(mode))
+        out.append(byte: UInt8(ascii: " "))
+    }
+
+    private static func letter(_ mode: PrivilegeMode) -> UInt8 {
+        switch mode {
+        case .machine: return UInt8(ascii: "M")
+        case .supervisor: return UInt8(ascii: "S")
+        case .user: return UInt8(ascii: "U")
+        }
     }
 
     // MARK: Effects
 
-    private func effects(of d: DecodedInstruction, on hart: Hart) -> [String] {
-        var out: [String] = []
+    /// What the instruction wrote, after `padding` spaces (at least two).
+    private func writeEffects(of step: Step, on hart: Hart, padding: Int) {
+        let d = step.decoded
+        var first = true
+        func separate() {
+            out.append(spaces: first ? max(padding, 0) + 2 : 1)
+            first = false
+        }
+        let rd = Self.writesRd(d.op) ? Int(d.rd) : 0
         for i in 1..<32 {
             let value = hart.register(i)
-            if value != before[i] || (Int(d.rd) == i && Self.writesRd(d.op)) {
-                out.append("\(RegisterMap.integerNames[i])=0x\(hex(value, digits: 16))")
-            }
+            guard value != before[i] || i == rd else { continue }
+            separate()
+            out.append(RegisterMap.integerNames[i])
+            out.append("=0x")
+            out.append(hex: value, digits: 16)
         }
         if let csr = Self.writtenCSR(d), let value = hart.debugReadCSR(csr) {
-            let name = CSRAddress.name(csr) ?? "csr\(hex(UInt64(csr), digits: 3))"
-            out.append("\(name)=0x\(hex(value, digits: 16))")
+            separate()
+            out.append(CSRAddress.name(csr) ?? "csr\(hex(UInt64(csr), digits: 3))")
+            out.append("=0x")
+            out.append(hex: value, digits: 16)
         }
-        if let store = storeEffect(d, on: hart) { out.append(store) }
-        if hart.privilege != stepMode { out.append("mode=\(hart.privilege)") }
-        return out
+        if let (access, value) = storeEffect(of: step, on: hart) {
+            separate()
+            out.append("mem\(access.size * 8)[0x")
+            out.append(hex: access.address, digits: 16)
+            out.append("]=0x")
+            out.append(hex: value, digits: access.size * 2)
+        }
+        if hart.privilege != step.mode {
+            separate()
+            out.append("mode=")
+            out.append(byte: Self.letter(hart.privilege))
+        }
     }
 
-    /// The memory an instruction that retired wrote: stores and SC (rs2, if the SC
-    /// succeeded), AMOs (the value in memory afterwards).
-    private func storeEffect(_ d: DecodedInstruction, on hart: Hart) -> String? {
-        guard let access = stepAccess, access.writes else { return nil }
-        let bits = access.size * 8
-        let mask: UInt64 = access.size == 8 ? .max : (1 << UInt64(bits)) - 1
-        var value = before[Int(d.rs2)] & mask
+    /// The memory a retired instruction wrote: stores, and SC when it succeeded, write
+    /// rs2; AMOs write what memory holds afterwards.
+    private func storeEffect(of step: Step, on hart: Hart) -> (DataAccess, UInt64)? {
+        let d = step.decoded
+        guard let access = step.access, access.writes else { return nil }
+        let mask: UInt64 = access.size == 8 ? .max : (1 << UInt64(access.size * 8)) - 1
         switch d.op {
-        case .scW, .scD:
-            guard d.rd != 0, hart.register(Int(d.rd)) == 0 else { return nil }
         case .sb, .sh, .sw, .sd:
-            break
+            return (access, before[Int(d.rs2)] & mask)
+        case .scW, .scD:
+            // Success writes 0 to rd; with rd = x0 the outcome cannot be seen.
+            guard d.rd != 0, hart.register(Int(d.rd)) == 0 else { return nil }
+            return (access, before[Int(d.rs2)] & mask)
         default:  // AMOs
             guard let bytes = hart.debugRead(access.address, length: access.size) else { return nil }
-            value = bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            return (access, bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
         }
-        return "mem\(bits)[0x\(hex(access.address, digits: 16))]=0x\(hex(value, digits: access.size * 2))"
     }
 
     /// Whether the operation writes rd.
@@ -163,10 +229,5 @@ public final class InstructionTracer: StepObserver {
         case .csrrs, .csrrc, .csrrsi, .csrrci: return d.rs1 == 0 ? nil : csr
         default: return nil
         }
-    }
-
-    private func write(_ line: String) {
-        fputs(line, output)
-        fputc(0x0A, output)
     }
 }

@@ -72,23 +72,27 @@ final class RunControl {
 
     /// The time (cycles) of the hart that ran last: harts in WFI catch up to it.
     private var now: UInt64
-    private var sincePoll = 0
     private var nextStatisticsMark: UInt64 = 0
-    /// Exceptions taken during the current step.
-    private var exceptionsThisStep = 0
+    /// Exceptions taken since the machine began (counted by the trap hook; behind a
+    /// pointer, so the per-instruction path pays no exclusivity checks for it).
+    private let exceptions = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
 
     init(machine: Machine) {
         self.machine = machine
         now = machine.harts[0].cycles
+        exceptions.initialize(to: 0)
         let previous = machine.onTrap
-        machine.onTrap = { [unowned self] hart, cause, value, epc in
+        machine.onTrap = { [weak self] hart, cause, value, epc in
             previous?(hart, cause, value, epc)
-            if cause >> 63 == 0 { self.exceptionsThisStep += 1 }
+            guard let self else { return }
+            if cause >> 63 == 0 { self.exceptions.pointee &+= 1 }
             for observer in self.observers {
                 observer.trapTaken(hart, cause: cause, value: value, epc: epc, count: self.machine.instructionsExecuted)
             }
         }
     }
+
+    deinit { exceptions.deallocate() }
 
     /// Runs until something stops it. `actions[i]` says what hart i does; harts that
     /// `.stop` do not execute.
@@ -99,6 +103,15 @@ final class RunControl {
         for hart in machine.harts where actions[hart.id] == .step && !hart.isRunning { return .stepped(hart) }
         let resumed = machine.harts.filter { actions[$0.id] != .stop }
         guard !resumed.isEmpty else { return .interrupted }
+        // What the loop reads per instruction, in locals: nothing changes them meanwhile.
+        let software = softwareBreakpoints, hardware = hardwareBreakpoints, watchpoints = self.watchpoints
+        let checkBreakpoints = !software.isEmpty || !hardware.isEmpty
+        let observers = self.observers, bound = instructionBound ?? .max
+        let limit = machine.configuration.maxInstructions ?? .max
+        let exceptions = self.exceptions
+        var now = self.now
+        defer { self.now = now }
+        var sincePoll = 0
         while true {
             var progressed = false
             for hart in resumed {
@@ -108,12 +121,12 @@ final class RunControl {
                     // Interrupts first (at most one to S and one to M can nest).
                     var taken = 0
                     while taken < 2, hart.debugTakeInterrupt() { taken += 1 }
-                    if action == .run {
-                        if softwareBreakpoints.contains(hart.pc) { return .breakpoint(hart, hardware: false) }
-                        if hardwareBreakpoints.contains(hart.pc) { return .breakpoint(hart, hardware: true) }
+                    if checkBreakpoints && action == .run {
+                        if software.contains(hart.pc) { return .breakpoint(hart, hardware: false) }
+                        if hardware.contains(hart.pc) { return .breakpoint(hart, hardware: true) }
                     }
                     let access = watchpoints.isEmpty ? nil : nextAccess(hart)
-                    exceptionsThisStep = 0
+                    let exceptionsBefore = exceptions.pointee
                     for observer in observers { observer.willStep(hart, count: machine.instructionsExecuted) }
                     let executed = machine.step(hart)
                     for observer in observers { observer.didStep(hart, executed: executed) }
@@ -121,12 +134,11 @@ final class RunControl {
                     guard executed else { break }
                     progressed = true
                     now = hart.cycles
-                    if let limit = machine.configuration.maxInstructions, machine.instructionsExecuted >= limit {
-                        return .exited(.instructionLimit)
-                    }
-                    if let bound = instructionBound, machine.instructionsExecuted >= bound { return .bound }
-                    noteStatisticsInterval()
-                    if let access, exceptionsThisStep == 0,
+                    let count = machine.instructionsExecuted
+                    if count >= limit { return .exited(.instructionLimit) }
+                    if count >= bound { return .bound }
+                    if machine.statisticsInterval != nil { noteStatisticsInterval() }
+                    if let access, exceptions.pointee == exceptionsBefore,
                        let hit = watchpoints.first(where: { $0.isHit(by: access) }) {
                         return .watchpoint(hart, hit.kind, address: max(access.address, hit.address))
                     }

@@ -6,6 +6,11 @@ extension Hart {
     /// ignored, as for `debugRead`): its bits (the upper half zero for a 16-bit one), or
     /// nil when it does not translate or is not in RAM or ROM. No side effects.
     public func debugFetch(_ va: UInt64) -> UInt32? {
+        // Within a page, one translation serves all four bytes.
+        if va & 0xFFF <= 0xFFC, let pa = fetchAddress(va), let memory = bus.memory(containing: pa, length: 4) {
+            let bits = UInt32(truncatingIfNeeded: memory.load(pa, size: 4))
+            return bits & 3 == 3 ? bits : bits & 0xFFFF
+        }
         guard let low = debugFetchHalf(va) else { return nil }
         guard low & 3 == 3 else { return UInt32(low) }
         guard let high = debugFetchHalf(va &+ 2) else { return nil }
@@ -15,22 +20,24 @@ extension Hart {
     private func debugFetchHalf(_ va: UInt64) -> UInt16? {
         var result: UInt16 = 0
         for i in 0..<UInt64(2) {
-            let saved = mmu.pmp
-            mmu.pmp = PMP()
-            let pa = inspect(va &+ i, access: .fetch).physical
-            mmu.pmp = saved
-            guard let pa, let memory = bus.memory(containing: pa) else { return nil }
+            guard let pa = fetchAddress(va &+ i), let memory = bus.memory(containing: pa) else { return nil }
             result |= UInt16(truncatingIfNeeded: memory.load(pa, size: 1)) << (8 * i)
         }
         return result
     }
 
+    /// The physical address a fetch at `va` reads, by translation alone (a debugger may
+    /// look where PMP would not let the hart).
+    private func fetchAddress(_ va: UInt64) -> UInt64? {
+        if let pa = inspect(va, access: .fetch).physical { return pa }
+        let saved = mmu.pmp
+        defer { mmu.pmp = saved }
+        mmu.pmp = PMP()
+        return inspect(va, access: .fetch).physical
+    }
+
     /// The privilege loads and stores are made with now: MPP when M-mode has MPRV set.
     public var debugDataAccessMode: PrivilegeMode { dataAccessMode }
-
-    /// Whether the hart waits in WFI with an interrupt pending that ends the wait (the
-    /// time of the hart `Machine.debugSelect` last chose).
-    public var debugWakeUpPending: Bool { wakeUpPending }
 
     /// Takes a pending, enabled interrupt now, as `Machine.step` would before executing
     /// (so a stepping driver sees the handler's first instruction before it runs).
