@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: sets up, builds the firmware check, the
 # guests and the emulator, runs the unit and guest tests, then compares every guest's
-# output with QEMU's.
+# output with QEMU's, and drives a real gdb-multiarch against the GDB stub.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +16,5 @@ echo "== unit and guest tests"
 swift test
 echo "== same output as QEMU"
 PAGODA=.build/release/pagoda tools/qemu-compare.sh
+echo "== a real gdb against the GDB stub"
+tools/gdb-test.sh
