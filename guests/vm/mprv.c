@@ -18,8 +18,10 @@
      its mret back to M-mode leaves MPRV set and MPP = U (3.1.6.1: "xPP is set to the
      least-privileged supported mode"), so each access below clears MPRV with the
      instruction after it, before any other load or store.
-   - An mret to a mode other than M clears MPRV (3.1.6.1: "If y != M, xRET also sets
-     MPRV = 0"). */
+
+   Elsewhere: AMO page faults under MPRV, and a fetch and a load of one page within one
+   MPRV window (vm/mprv_qemu_skip.c: QEMU 7.2 differs); mret to S or U clearing MPRV
+   (priv/mret_clears_mprv.c). */
 #include "priv.h"
 #include "vm.h"
 
