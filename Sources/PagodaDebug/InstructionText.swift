@@ -2,19 +2,10 @@ import PagodaISA
 
 /// The text of an instruction for traces.
 enum InstructionText {
-    /// The disassembly of `raw` at `pc`; until PagodaISA's disassembler is available,
-    /// the decoded operation's name.
+    /// The disassembly of `raw` at `pc`, as llvm-objdump prints it (one space after the mnemonic).
     static func disassemble(raw: UInt32, pc: UInt64) -> String {
-        let decoded = Decoder.decode(raw)
-        return decoded.op == .illegal ? "(illegal)" : operationNames[Int(decoded.op.rawValue)]
+        Disassembler.text(raw: raw, pc: pc)
     }
-
-    /// Each operation's name, by raw value.
-    private static let operationNames: [String] = {
-        var names = [String](repeating: "", count: Int(Opcode.allCases.map(\.rawValue).max()!) + 1)
-        for op in Opcode.allCases { names[Int(op.rawValue)] = "\(op)" }
-        return names
-    }()
 
     /// The raw bits: eight hex digits, or four (and four spaces) for a 16-bit instruction.
     static func raw(_ raw: UInt32) -> String {
