@@ -72,6 +72,22 @@ final class Sv39Tests: XCTestCase {
         XCTAssertEqual(translate(0xFFFF_FFC0_0000_0000, .fetch).fault, .instructionPageFault, "canonical, but unmapped")
     }
 
+    func testPointerPTEsWithADOrUFault() {
+        for bit: UInt64 in [0x10, 0x40, 0x80] {  // U, A, D: reserved in a non-leaf PTE
+            map4K(0xCF)
+            write(0x8010_1000, pte(0x8010_2000, 0x1 | bit))
+            hart.mmu.fence(va: nil, asid: nil)
+            XCTAssertEqual(translate(0x4000_1000, .load).fault, .loadPageFault, "pointer with bit \(bit)")
+            write(0x8010_1000, pte(0x8010_2000, 0x1))
+            write(root + 1 * 8, pte(0x8010_1000, 0x1 | bit))
+            hart.mmu.fence(va: nil, asid: nil)
+            XCTAssertEqual(translate(0x4000_1000, .store).fault, .storePageFault, "root pointer with bit \(bit)")
+        }
+        map4K(0xCF)
+        hart.mmu.fence(va: nil, asid: nil)
+        XCTAssertNil(translate(0x4000_1000, .load).fault, "a plain pointer")
+    }
+
     func testMisalignedSuperpageFaults() {
         write(root + 1 * 8, pte(0x8020_1000, 0xCF))   // 1 GiB leaf with a PPN not 1 GiB aligned
         hart.mmu.writeSATP((8 << 60) | (root >> 12))

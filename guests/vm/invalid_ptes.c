@@ -9,6 +9,8 @@
      their use is defined by some standard extension, must be zeroed by software";
      Pagoda implements neither Svnapot nor Svpbmt), leaf or not. The reserved
      encodings R = 0, W = 1 fault in a megapage or gigapage leaf as in a 4 KiB one.
+   - 4.3.1: "For non-leaf PTEs, the D, A, and U bits are reserved for future standard
+     use": a pointer (level 1 or root) with A, D or U set faults by step 3.
    - Step 4: "Otherwise, this PTE is a pointer to the next level of the page table.
      Let i = i - 1. If i < 0, stop and raise a page-fault exception": a pointer
      (R = W = X = 0) in a level-0 table faults.
@@ -96,6 +98,8 @@ static uint64_t *slot1(uint64_t va) { return vm_slot(va, 1); }
 #define VA_MEGA_W     0x41600000UL      /* level-1 leaf with R = 0, W = 1 */
 #define VA_MEGA_WX    0x41800000UL      /* level-1 leaf with R = 0, W = 1, X = 1 */
 #define VA_GIGA_W     0x1c0000000UL     /* level-2 leaf with R = 0, W = 1 (root entry 7) */
+#define VA_MID_ADU    0x41a00000UL      /* level-1 pointers with U, A, D set: 3 x 2 MiB */
+#define VA_ROOT_ADU   0x200000000UL     /* root pointers with U, A, D set (root entries 8-10) */
 #define VA_HIGH       0xffffffc000000000UL  /* root entry 256 */
 #define VA_TOP        0xfffffffffffff000UL  /* root entry 511, last page */
 
@@ -137,6 +141,13 @@ int main(void) {
   vm_map(VA_MEGA_W, PA_PAGE, PAGE_2M, PTE_W | PTE_A | PTE_D);
   vm_map(VA_MEGA_WX, PA_PAGE, PAGE_2M, PTE_W | PTE_X | PTE_A | PTE_D);
   vm_map(VA_GIGA_W, 0x80000000UL, PAGE_1G, PTE_W | PTE_A | PTE_D);
+  static const uint64_t pointer_bits[3] = {PTE_U, PTE_A, PTE_D};
+  for (int i = 0; i < 3; i++) {
+    vm_map(VA_MID_ADU + i * PAGE_2M, PA_PAGE, PAGE_4K, LEAF);
+    *slot1(VA_MID_ADU + i * PAGE_2M) |= pointer_bits[i];
+    vm_map(VA_ROOT_ADU + i * PAGE_1G, PA_PAGE, PAGE_4K, LEAF);
+    vm_root[vm_vpn(VA_ROOT_ADU + i * PAGE_1G, 2)] |= pointer_bits[i];
+  }
   vm_map(VA_HIGH, PA_PAGE, PAGE_4K, LEAF);
   vm_map(VA_TOP, PA_PAGE, PAGE_4K, LEAF);
   vm_enable(0);
@@ -150,6 +161,14 @@ int main(void) {
   try_three("leaf V=0", VA_LEAF_V0, 0);
   try_three("level-1 pointer V=0", VA_MID_V0, 0);
   try_three("root pointer V=0", VA_ROOT_V0, 0);
+
+  puts_("A, D or U in a pointer\n");
+  try_three("level-1 pointer U", VA_MID_ADU, 0);
+  try_three("level-1 pointer A", VA_MID_ADU + PAGE_2M, 0);
+  try_three("level-1 pointer D", VA_MID_ADU + 2 * PAGE_2M, 0);
+  try_three("root pointer U", VA_ROOT_ADU, 0);
+  try_three("root pointer A", VA_ROOT_ADU + PAGE_1G, 0);
+  try_three("root pointer D", VA_ROOT_ADU + 2 * PAGE_1G, 0);
 
   puts_("a pointer at level 0\n");
   try_three("level-0 pointer", VA_L0_POINTER, 0);

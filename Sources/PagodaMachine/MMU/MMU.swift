@@ -246,6 +246,8 @@ public final class MMU {
                 return .failure(access.pageFault)
             }
             if pte & (PTE.r | PTE.x) != 0 { return .success(Leaf(pte: pte, level: level, pteAddress: pteAddress)) }
+            // "For non-leaf PTEs, the D, A, and U bits are reserved for future standard use."
+            if pte & (PTE.d | PTE.a | PTE.u) != 0 { return .failure(access.pageFault) }
             level -= 1
             guard level >= 0 else { return .failure(access.pageFault) }
             table = PTE.ppn(pte) << 12
