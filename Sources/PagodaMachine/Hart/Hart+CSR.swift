@@ -50,7 +50,7 @@ extension Hart {
             case CSRAddress.cycle: return cycles
             case CSRAddress.time: return machine.mtime
             case CSRAddress.instret: return instructionsRetired
-            default: return 0
+            default: return readPerformanceCounter(Int(csr - CSRAddress.hpmcounter3) + 3)
             }
 
         case CSRAddress.sstatus: return readStatus() & MStatus.supervisorView
@@ -83,7 +83,7 @@ extension Hart {
         case CSRAddress.mcounteren: return mcounteren
         case CSRAddress.menvcfg: return menvcfg
         case CSRAddress.mcountinhibit: return mcountinhibit
-        case CSRAddress.mhpmevent3...CSRAddress.mhpmevent31: return 0
+        case CSRAddress.mhpmevent3...CSRAddress.mhpmevent31: return performanceEventSelector(Int(csr - CSRAddress.mhpmevent3) + 3)
         case CSRAddress.mscratch: return mscratch
         case CSRAddress.mepc: return mepc
         case CSRAddress.mcause: return mcause
@@ -96,7 +96,7 @@ extension Hart {
             return mmu.pmp.readAddress(Int(csr - CSRAddress.pmpaddr0))
         case CSRAddress.mcycle: return cycles
         case CSRAddress.minstret: return instructionsRetired
-        case CSRAddress.mhpmcounter3...CSRAddress.mhpmcounter31: return 0
+        case CSRAddress.mhpmcounter3...CSRAddress.mhpmcounter31: return readPerformanceCounter(Int(csr - CSRAddress.mhpmcounter3) + 3)
         // Sdtrig with no triggers: tselect stays 0 and tdata1 reads type 0 ("no trigger").
         case CSRAddress.tselect, CSRAddress.tdata1, CSRAddress.tdata2, CSRAddress.tdata3: return 0
         default: return nil
@@ -183,7 +183,8 @@ extension Hart {
             cyclesBase = value &- inFlight &- 1 &- mmu.statistics.walkCycles &- timedCycles
         case CSRAddress.minstret:
             retiredBase = value &- inFlight &- 1
-        case CSRAddress.mhpmcounter3...CSRAddress.mhpmcounter31: break
+        case CSRAddress.mhpmcounter3...CSRAddress.mhpmcounter31:
+            writePerformanceCounter(Int(csr - CSRAddress.mhpmcounter3) + 3, value)
         case CSRAddress.tselect, CSRAddress.tdata1, CSRAddress.tdata2, CSRAddress.tdata3: break
         default: return false
         }

@@ -92,6 +92,8 @@ public final class Hart {
     /// Instructions retired in each privilege mode (indexed by the mode's encoding), up
     /// to the start of the current segment.
     public private(set) var retiredByMode: [UInt64] = [0, 0, 0, 0]
+    /// What a write to `mhpmcounterN` subtracted from its event count (index N).
+    var performanceCounterOffsets = [UInt64](repeating: 0, count: 32)
     /// Traps taken, by mcause/scause value (interrupts have the top bit set).
     public internal(set) var trapsByCause: [UInt64: UInt64] = [:]
 
@@ -148,6 +150,7 @@ public final class Hart {
         mtvec = 0; stvec = 0; mepc = 0; sepc = 0; mcause = 0; scause = 0; mtval = 0; stval = 0
         mscratch = 0; sscratch = 0; mcounteren = 0; scounteren = 0; menvcfg = 0; senvcfg = 0
         stimecmp = .max; mcountinhibit = 0
+        for n in performanceCounterOffsets.indices { performanceCounterOffsets[n] = 0 }
         mmu.pmp = PMP()
         mmu.writeSATP(0)
         openTranslationSegment()
