@@ -16,5 +16,7 @@ echo "== unit and guest tests"
 swift test
 echo "== same output as QEMU"
 PAGODA=.build/release/pagoda tools/qemu-compare.sh
+echo "== the translation-overhead experiment (a reduced matrix)"
+SKIP_BUILD=1 SIZES="64K 16M" PATTERNS=random ACCESSES=64K SPEED_ACCESSES=1M OUT="$(mktemp -d)" tools/xlat-experiment.sh
 echo "== a real gdb against the GDB stub"
 tools/gdb-test.sh
