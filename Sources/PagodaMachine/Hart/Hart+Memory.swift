@@ -34,13 +34,14 @@ extension Hart {
             // Crosses a page: each byte is translated on its own.
             var value: UInt64 = 0
             for i in 0..<length {
-                guard let b = loadSlow(va &+ i, size: 1) else { pendingValue = va; return nil }
+                // stval: the address of the byte (the portion of the access) that faulted.
+                guard let b = loadSlow(va &+ i, size: 1) else { return nil }
                 value |= b << (8 * i)
             }
             return value
         }
         let t = translate(va, length: length, access: .load)
-        if let fault = t.fault { fail(fault, va); return nil }
+        if let fault = t.fault { fail(fault, va &+ t.faultOffset); return nil }
         if let page = t.hostPage {
             mmu.loadTLB.install(virtualPage: va & ~0xFFF, host: page)
         } else {
@@ -58,9 +59,10 @@ extension Hart {
             // Translate every byte before writing any, so a fault leaves memory unchanged.
             var physical = [UInt64](repeating: 0, count: size)
             for i in 0..<size {
-                let t = translate(va &+ UInt64(i), length: 1, access: .store)
-                if let fault = t.fault { fail(fault, va); return false }
-                guard bus.memory(containing: t.physical)?.writable == true else { fail(.storeAccessFault, va); return false }
+                let byte = va &+ UInt64(i)
+                let t = translate(byte, length: 1, access: .store)
+                if let fault = t.fault { fail(fault, byte); return false }
+                guard bus.memory(containing: t.physical)?.writable == true else { fail(.storeAccessFault, byte); return false }
                 physical[i] = t.physical
             }
             for i in 0..<size { bus.write(physical[i], size: 1, value: value >> (8 * UInt64(i))) }
@@ -68,7 +70,7 @@ extension Hart {
             return true
         }
         let t = translate(va, length: length, access: .store)
-        if let fault = t.fault { fail(fault, va); return false }
+        if let fault = t.fault { fail(fault, va &+ t.faultOffset); return false }
         if let page = t.hostPage {
             mmu.storeTLB.install(virtualPage: va & ~0xFFF, host: page)
         } else {
@@ -134,19 +136,13 @@ extension Hart {
             low = v
         }
         if low & 3 != 3 { return low }
-        let high: UInt32
-        if offset <= 0xFFC {
-            guard let v = fetchHalf(physical: physical &+ 2) else { fail(.instructionAccessFault, pc &+ 2); return nil }
-            high = v
-        } else {
-            // The upper half is on the next page: translate it too.
-            if cached { loopCounters.pointee.slowFetches &+= 1 }
-            let next = pc &+ 2
-            let t = translate(next, length: 2, access: .fetch)
-            if let fault = t.fault { fail(fault, next); return nil }
-            guard let v = fetchHalf(physical: t.physical) else { fail(.instructionAccessFault, next); return nil }
-            high = v
-        }
+        // The upper half is on the next page, or on a page that is not uniform (a
+        // base/limit bound or a PMP boundary may lie inside it): translate it too.
+        if cached { loopCounters.pointee.slowFetches &+= 1 }
+        let next = pc &+ 2
+        let t = translate(next, length: 2, access: .fetch)
+        if let fault = t.fault { fail(fault, next); return nil }
+        guard let high = fetchHalf(physical: t.physical) else { fail(.instructionAccessFault, next); return nil }
         return low | (high << 16)
     }
 
@@ -162,7 +158,7 @@ extension Hart {
     private func atomicAddress(_ va: UInt64, size: Int, access: AccessType) -> UInt64? {
         guard va & UInt64(size - 1) == 0 else { fail(access.misaligned, va); return nil }
         let t = translate(va, length: UInt64(size), access: access)
-        if let fault = t.fault { fail(fault, va); return nil }
+        if let fault = t.fault { fail(fault, va &+ t.faultOffset); return nil }
         guard bus.ram.contains(t.physical, length: UInt64(size)) else { fail(access.accessFault, va); return nil }
         return t.physical
     }

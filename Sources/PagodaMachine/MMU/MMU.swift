@@ -63,6 +63,9 @@ public final class MMU {
         /// The host address of the 4 KiB page holding `physical`, when the page may be
         /// entered into the host TLB for this kind of access.
         var hostPage: UnsafeMutableRawPointer? = nil
+        /// For a fault: how far past `va` the faulting portion of the access starts (the
+        /// part of an access that crosses the base/limit bound), for stval.
+        var faultOffset: UInt64 = 0
     }
 
     /// Translates `va` for an access in `mode` ("effective" privilege: MPRV already applied).
@@ -74,8 +77,10 @@ public final class MMU {
         case .bare:
             result.physical = va
         case .baseLimit:
-            guard va < sbound else {
+            // Every byte of the access must be below the bound.
+            guard va < sbound, length <= sbound &- va else {
                 statistics.baseLimitFaults &+= 1
+                result.faultOffset = va < sbound ? sbound &- va : 0
                 return pageFault(access, &result)
             }
             result.physical = sbase &+ va
