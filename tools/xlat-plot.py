@@ -3,9 +3,10 @@
 
     tools/xlat-plot.py FIGURES.csv PLOT.png
 
-One panel per access pattern: cycles per access against the working-set size (log
-scale) for each translation mode, and below it the share of cycles spent walking
-page tables."""
+One column per access pattern, against the working-set size (log scale), a line per
+translation mode: cycles per access, the data-TLB miss rate, and the share of cycles
+spent walking page tables. Modes that cost the same draw on top of each other, so each
+has its own marker and line style."""
 import csv
 import sys
 from collections import defaultdict
@@ -20,24 +21,28 @@ def main(source, target):
     series = defaultdict(lambda: defaultdict(list))
     for row in csv.DictReader(open(source)):
         s = series[row["pattern"]][row["mode"]]
-        s.append((int(row["size"]), float(row["cycles_per_access"]), 100 * float(row["walk_share"])))
+        accesses = int(row["dtlb_accesses"])
+        miss = 100 * int(row["dtlb_misses"]) / accesses if accesses else 0.0
+        s.append((int(row["size"]), float(row["cycles_per_access"]), miss, 100 * float(row["walk_share"])))
     patterns = list(series)
-    fig, axes = plt.subplots(2, len(patterns), figsize=(5 * len(patterns), 7), squeeze=False, sharex=True)
+    styles = ["o-", "s--", "^-", "v:", "x-."]
+    labels = ["cycles per access", "data-TLB misses, % of accesses", "page-walk cycles, % of all"]
+    fig, axes = plt.subplots(3, len(patterns), figsize=(5 * len(patterns), 10), squeeze=False, sharex=True)
     for col, pattern in enumerate(patterns):
-        top, bottom = axes[0][col], axes[1][col]
-        for mode, points in series[pattern].items():
+        for i, (mode, points) in enumerate(series[pattern].items()):
             points.sort()
             sizes = [p[0] for p in points]
-            top.plot(sizes, [p[1] for p in points], marker="o", label=mode)
-            bottom.plot(sizes, [p[2] for p in points], marker="o", label=mode)
-        top.set_title(f"{pattern}")
-        top.set_ylabel("cycles per access")
-        bottom.set_ylabel("page-walk cycles, % of all")
-        bottom.set_xlabel("working set (bytes)")
-        for ax in (top, bottom):
+            for row in range(3):
+                axes[row][col].plot(sizes, [p[row + 1] for p in points], styles[i % len(styles)],
+                                    label=mode, markersize=5, fillstyle="none")
+        axes[0][col].set_title(pattern)
+        axes[2][col].set_xlabel("working set (bytes)")
+        for row in range(3):
+            ax = axes[row][col]
+            ax.set_ylabel(labels[row])
             ax.set_xscale("log", base=2)
             ax.grid(True, alpha=0.3)
-        top.legend(fontsize="small")
+        axes[0][col].legend(fontsize="small")
     fig.suptitle("Pagoda: cost of address translation (modelled cycles)")
     fig.tight_layout()
     fig.savefig(target, dpi=110)
