@@ -29,6 +29,9 @@ void __attribute__((noreturn)) guest_exit(int code); /* 0: pass, else fail with 
 void check(const char *label, uint64_t got, uint64_t want);
 int  finish(const char *name);      /* prints "PASS name" or "FAIL name (N)"; returns exit code */
 extern int guest_failures;
+/* How many check() calls the program has made, passed or failed. finish() does not
+   print it; a test that reports its number of checks prints it itself. */
+extern int guest_checks;
 
 static inline uint64_t read_csr_mcause(void) { uint64_t v; asm volatile("csrr %0, mcause" : "=r"(v)); return v; }
 #define CSR_READ(name) ({ uint64_t _v; asm volatile("csrr %0, " #name : "=r"(_v)); _v; })

@@ -50,6 +50,13 @@
 #define VM_SCRATCH_PA 0x81000000UL
 #define VM_SCRATCH_SIZE (32UL << 20)
 
+/* Where the tests map their pages: the gigapage at 1 GiB (between the devices' and
+   RAM's, so unused by vm_map_identity()). Test page i is the 4 KiB page at
+   VM_TEST_VA + i * 4 KiB; vm_test_pa(i) is scratch page i, the one a test maps it to. */
+#define VM_TEST_VA 0x40000000UL
+static inline uint64_t vm_test_va(int i) { return VM_TEST_VA + (uint64_t)i * PAGE_4K; }
+static inline uint64_t vm_test_pa(int i) { return VM_SCRATCH_PA + (uint64_t)i * PAGE_4K; }
+
 /* Page tables come from a pool; vm_reset() empties it and makes a new root. */
 #define VM_POOL_PAGES 48
 static uint64_t vm_pool[VM_POOL_PAGES][512] __attribute__((aligned(4096)));
@@ -74,6 +81,9 @@ static inline void vm_reset(void) {
 static inline unsigned vm_vpn(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
 static inline uint64_t vm_pte_pa(uint64_t pte) { return ((pte >> PTE_PPN_SHIFT) & ((1UL << 44) - 1)) << 12; }
 static inline uint64_t vm_pointer_pte(uint64_t *table) { return (((uint64_t)table >> 12) << PTE_PPN_SHIFT) | PTE_V; }
+/* A leaf PTE's value: `pa`'s page number with `flags` and V. What vm_map() writes, and
+   what a test compares a PTE with after an access (with A and D as it expects them). */
+static inline uint64_t vm_pte_value(uint64_t pa, uint64_t flags) { return ((pa >> 12) << PTE_PPN_SHIFT) | flags | PTE_V; }
 
 /* The PTE slot for `va` at `level` (2: 1 GiB, 1: 2 MiB, 0: 4 KiB), creating the
    tables above it; an existing leaf above is replaced by a new table. */
@@ -92,7 +102,7 @@ static inline uint64_t *vm_slot(uint64_t va, int level) {
 static inline uint64_t *vm_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags) {
   int level = size == PAGE_1G ? 2 : size == PAGE_2M ? 1 : 0;
   uint64_t *slot = vm_slot(va, level);
-  *slot = ((pa >> 12) << PTE_PPN_SHIFT) | flags | PTE_V;
+  *slot = vm_pte_value(pa, flags);
   return slot;
 }
 
@@ -146,9 +156,19 @@ static inline uint64_t vm_lbu(uint64_t va) {
   asm volatile("li %0, 0\n lbu %0, 0(%1)" : "=&r"(v) : "r"(va) : "memory");
   return v;
 }
+static inline uint64_t vm_lw(uint64_t va) {   /* sign-extended, as lw does */
+  uint64_t v;
+  asm volatile("li %0, 0\n lw %0, 0(%1)" : "=&r"(v) : "r"(va) : "memory");
+  return v;
+}
+/* vm_sd stores vm_sd_value, vm_sw its low 32 bits. */
 static uint64_t vm_sd_value = 0x5a5a5a5a5a5a5a5aUL;
 static inline uint64_t vm_sd(uint64_t va) {
   asm volatile("sd %0, 0(%1)" :: "r"(vm_sd_value), "r"(va) : "memory");
+  return 0;
+}
+static inline uint64_t vm_sw(uint64_t va) {
+  asm volatile("sw %0, 0(%1)" :: "r"(vm_sd_value), "r"(va) : "memory");
   return 0;
 }
 static inline uint64_t vm_amoadd(uint64_t va) {
@@ -175,7 +195,8 @@ static inline struct vm_access vm_try(uint64_t mode, uint64_t (*op)(uint64_t), u
 }
 
 /* Checks that an access went through (with `value` unless `value` is ~0) or raised
-   exactly one trap with `cause` and tval = `va`. */
+   exactly one trap with `cause` and tval = `va`. They count in guest_checks like any
+   check(): vm_expect_ok() as 1 check (2 with a value), vm_expect_fault() as 3. */
 static inline void vm_expect_ok(const char *label, struct vm_access r, uint64_t value) {
   check(label, r.trapped, 0);
   if (value != ~0UL) check(label, r.value, value);
@@ -186,14 +207,119 @@ static inline void vm_expect_fault(const char *label, struct vm_access r, uint64
   check(label, r.tval, va);
 }
 
-/* Two instructions that a fetch test places on a page: li a0, 42; ret. */
+/* Calls `va` from `mode` and checks for a fetch fault that the M-mode handler took:
+   a0 = `value` when it came (what the code before the faulting instruction left),
+   exactly one trap, with `cause`, epc and tval (7 checks). */
+static inline void vm_expect_fetch_fault(const char *label, uint64_t mode, uint64_t va, uint64_t value,
+                                         uint64_t cause, uint64_t epc, uint64_t tval) {
+  struct vm_access r = vm_try(mode, vm_call, va);
+  check(label, r.value, value);
+  check_one_trap(label, cause, MODE_M, mode, epc, tval);
+}
+
+/* Code that a fetch test places on a page: li a0, imm; ret (imm below 2048). */
+#define VM_CODE_LI_A0(imm) ((uint32_t)(imm) << 20 | 0x513u)   /* addi a0, zero, imm */
 #define VM_CODE_LI_A0_42 0x02a00513u
 #define VM_CODE_RET 0x00008067u
-static inline void vm_put_code(uint64_t pa) {
+/* The same two instructions as a load of the doubleword at the code's address reads them. */
+#define VM_CODE_DWORD(imm) (((uint64_t)VM_CODE_RET << 32) | VM_CODE_LI_A0(imm))
+static inline void vm_put_li_ret(uint64_t pa, uint64_t imm) {
   volatile uint32_t *p = (volatile uint32_t *)pa;
-  p[0] = VM_CODE_LI_A0_42;
+  p[0] = VM_CODE_LI_A0(imm);
   p[1] = VM_CODE_RET;
   asm volatile("fence.i" ::: "memory");
+}
+/* li a0, 42; ret: a call of it returns 42. */
+static inline void vm_put_code(uint64_t pa) { vm_put_li_ret(pa, 42); }
+
+/* Test page i with `flags` (V added; A and D only if given): scratch page i, holding
+   vm_put_code()'s code at +0 and zeroes at +8 and +16, mapped at vm_test_va(i).
+   Returns its PTE, as vm_map() does. */
+static inline uint64_t *vm_map_test_page(int i, uint64_t flags) {
+  vm_put_code(vm_test_pa(i));
+  ((volatile uint64_t *)vm_test_pa(i))[1] = 0;
+  ((volatile uint64_t *)vm_test_pa(i))[2] = 0;
+  return vm_map(vm_test_va(i), vm_test_pa(i), PAGE_4K, flags);
+}
+
+/* mstatus.MPRV (privileged spec 3.1.6.3): M-mode loads and stores translated and
+   protected as in mode MPP. vm_mprv_ld() sets MPP = `mpp` and loads from `va` with
+   MPRV = 1, clearing MPRV again in the next instruction (a trap's mret back to M-mode
+   leaves MPRV set, and nothing else may run with it). A load that faults returns 0. */
+static inline void vm_set_mpp(uint64_t mode) {
+  CSR_CLEAR(mstatus, MSTATUS_MPP);
+  CSR_SET(mstatus, mode << MSTATUS_MPP_SHIFT);
+}
+static inline uint64_t vm_mprv_ld(uint64_t mpp, uint64_t va) {
+  uint64_t v = 0;
+  vm_set_mpp(mpp);
+  asm volatile("csrs mstatus, %[m]\n ld %[v], 0(%[va])\n csrc mstatus, %[m]"
+               : [v] "+&r"(v) : [va] "r"(va), [m] "r"(MSTATUS_MPRV) : "memory");
+  return v;
+}
+
+/* PMP entry 0 as NAPOT over the 4 KiB physical page at `pa` with `perms` (PMP_R, PMP_W,
+   PMP_X; 0 denies S- and U-mode every access; priv_init()'s entry 15 allows the rest),
+   and vm_pmp_off() turning it off; both followed by sfence.vma, which PMP changes need
+   when translations may be cached (3.7.2 "PMP and Paging"). */
+static inline void vm_pmp_page(uint64_t pa, uint64_t perms) {
+  CSR_WRITE(pmpaddr0, (pa >> 2) | 0x1ff);
+  CSR_CLEAR(pmpcfg0, 0xffUL);
+  CSR_SET(pmpcfg0, PMP_NAPOT | perms);
+  vm_sfence();
+}
+static inline void vm_pmp_off(void) {
+  CSR_CLEAR(pmpcfg0, 0xffUL);
+  vm_sfence();
+}
+
+/* satp from S-mode, for priv_run(). */
+static inline uint64_t vm_s_write_satp(uint64_t v) {
+  asm volatile("csrw satp, %0" :: "r"(v) : "memory");
+  return 0;
+}
+static inline uint64_t vm_s_read_satp(uint64_t unused) {
+  (void)unused;
+  return CSR_READ(satp);
+}
+
+/* 4.1.11: "If satp is written with an unsupported MODE, the entire write has no effect;
+   no fields in satp are modified." Writes `bad` from M-mode over `good` (an Sv39 value)
+   and over Bare, and from S-mode over `good`, and checks that satp kept its value each
+   time, also as S-mode reads it (4 checks). Leaves satp = `good`, fenced; mstatus.TVM
+   must be clear. */
+static inline void vm_expect_satp_write_ignored(uint64_t bad, uint64_t good) {
+  CSR_WRITE(satp, good);
+  vm_sfence();
+  CSR_WRITE(satp, bad);
+  check("M write over Sv39 ignored", CSR_READ(satp), good);
+  CSR_WRITE(satp, 0);
+  CSR_WRITE(satp, bad);
+  check("M write over Bare ignored", CSR_READ(satp), 0);
+  CSR_WRITE(satp, good);
+  vm_sfence();
+  priv_run(MODE_S, vm_s_write_satp, bad);
+  check("S write over Sv39 ignored", CSR_READ(satp), good);
+  check("S write over Sv39 ignored: S reads", priv_run(MODE_S, vm_s_read_satp, 0), good);
+}
+
+/* A label built from parts, for checks made in loops: vm_label_start(), then
+   vm_label_add() for each part; vm_label holds the result (cut at 127 characters). */
+static char vm_label[128];
+static int vm_label_len;
+static inline void vm_label_start(void) { vm_label_len = 0; vm_label[0] = 0; }
+static inline void vm_label_add(const char *s) {
+  while (*s && vm_label_len < (int)sizeof vm_label - 1) vm_label[vm_label_len++] = *s++;
+  vm_label[vm_label_len] = 0;
+}
+
+/* The end of a translation test: prints "checks: N" (how many checks it made, so that
+   a run that silently skipped some shows), then finish()'s PASS or FAIL line. */
+static inline int vm_finish(const char *name) {
+  puts_("checks: ");
+  print_dec(guest_checks);
+  putch('\n');
+  return finish(name);
 }
 
 #endif
