@@ -19,24 +19,10 @@
 #include "priv.h"
 #include "vm.h"
 
-#define VA_BASE 0x40000000UL
 #define VA_NONE 0x40100000UL       /* unmapped */
 #define VA_MIS  0x40400000UL       /* level-1 leaf with PPN[0] = 1 */
 #define VA_NONCANON 0x0000008040000000UL
 
-static int checks;
-static void t_check(const char *label, uint64_t got, uint64_t want) { checks++; check(label, got, want); }
-static void t_ok(const char *label, struct vm_access r, uint64_t value) {
-  t_check(label, r.trapped, 0);
-  if (value != ~0UL) t_check(label, r.value, value);
-}
-static void t_fault(const char *label, struct vm_access r, uint64_t cause, uint64_t va) {
-  t_check(label, r.trapped, 1);
-  t_check(label, r.cause, cause);
-  t_check(label, r.tval, va);
-}
-
-static uint64_t amoadd_d(uint64_t va) { return vm_amoadd(va); }
 static uint64_t amoswap_w(uint64_t va) {
   uint64_t v;
   asm volatile("li %0, 0\n amoswap.w %0, %1, (%2)" : "=&r"(v) : "r"(0x77UL), "r"(va) : "memory");
@@ -59,24 +45,22 @@ static uint64_t lr_sc_d(uint64_t va) {
   return v;
 }
 
-static uint64_t va_of(int i) { return VA_BASE + (uint64_t)i * PAGE_4K; }
-static uint64_t pa_of(int i) { return VM_SCRATCH_PA + (uint64_t)i * PAGE_4K; }
-
+/* The test pages: page p is vm_test_va(p) onto scratch page p. */
 enum { PG_RW, PG_R, PG_RX, PG_X, PG_W, PG_WRONG_U, PG_COUNT };
 static const uint64_t page_perm[PG_COUNT] = {PTE_R | PTE_W, PTE_R, PTE_R | PTE_X, PTE_X, PTE_W, PTE_R | PTE_W};
 static const char *const page_name[PG_COUNT] = {"RW", "R", "RX", "X", "W", "RW wrong U"};
 
 struct amo { const char *name; uint64_t (*fn)(uint64_t); };
-static const struct amo amos[3] = {{"amoadd.d", amoadd_d}, {"amoswap.w", amoswap_w}, {"amoor.w", amoor_w}};
+static const struct amo amos[3] = {{"amoadd.d", vm_amoadd}, {"amoswap.w", amoswap_w}, {"amoor.w", amoor_w}};
 
-static char label[96];
+/* "S amoadd.d on RW" and the like. */
 static const char *make_label(uint64_t mode, const char *a, const char *b) {
-  int n = 0;
-  const char *parts[4] = {mode == MODE_U ? "U " : "S ", a, " on ", b};
-  for (int i = 0; i < 4; i++)
-    for (const char *s = parts[i]; *s && n < (int)sizeof label - 1; s++) label[n++] = *s;
-  label[n] = 0;
-  return label;
+  vm_label_start();
+  vm_label_add(mode == MODE_U ? "U " : "S ");
+  vm_label_add(a);
+  vm_label_add(" on ");
+  vm_label_add(b);
+  return vm_label;
 }
 
 static void run_mode(uint64_t mode) {
@@ -86,10 +70,10 @@ static void run_mode(uint64_t mode) {
   for (int p = 0; p < PG_COUNT; p++) {
     /* The wrong-U page has U clear for U-mode and U set for S-mode. */
     uint64_t u = p == PG_WRONG_U ? (user ^ PTE_U) : user;
-    vm_map(va_of(p), pa_of(p), PAGE_4K, page_perm[p] | u | PTE_A | PTE_D);
-    ((volatile uint64_t *)pa_of(p))[0] = 0x1000;
+    vm_map(vm_test_va(p), vm_test_pa(p), PAGE_4K, page_perm[p] | u | PTE_A | PTE_D);
+    ((volatile uint64_t *)vm_test_pa(p))[0] = 0x1000;
   }
-  vm_set_pte(VA_MIS, 1, (((VM_SCRATCH_PA >> 12) + 1) << PTE_PPN_SHIFT) | PTE_R | PTE_W | user | PTE_A | PTE_D | PTE_V);
+  vm_set_pte(VA_MIS, 1, vm_pte_value(VM_SCRATCH_PA + PAGE_4K, PTE_R | PTE_W | user | PTE_A | PTE_D));
   vm_enable(0);
 
   puts_(mode == MODE_U ? "U-mode: " : "S-mode: ");
@@ -97,15 +81,15 @@ static void run_mode(uint64_t mode) {
   for (int p = 0; p < PG_COUNT; p++) {
     for (int a = 0; a < 3; a++) {
       const char *l = make_label(mode, amos[a].name, page_name[p]);
-      uint64_t va = va_of(p) + 8 * (uint64_t)a;
-      ((volatile uint64_t *)pa_of(p))[a] = 0x1000;
+      uint64_t va = vm_test_va(p) + 8 * (uint64_t)a;
+      ((volatile uint64_t *)vm_test_pa(p))[a] = 0x1000;
       struct vm_access r = vm_try(mode, amos[a].fn, va);
       if (p == PG_RW) {
-        t_ok(l, r, 0x1000);
-        t_check(l, ((volatile uint64_t *)pa_of(p))[a], a == 0 ? 0x1001 : a == 1 ? 0x77 : 0x1100);
+        vm_expect_ok(l, r, 0x1000);
+        check(l, ((volatile uint64_t *)vm_test_pa(p))[a], a == 0 ? 0x1001 : a == 1 ? 0x77 : 0x1100);
       } else {
-        t_fault(l, r, CAUSE_STORE_PAGE, va);
-        t_check(l, ((volatile uint64_t *)pa_of(p))[a], 0x1000);
+        vm_expect_fault(l, r, CAUSE_STORE_PAGE, va);
+        check(l, ((volatile uint64_t *)vm_test_pa(p))[a], 0x1000);
       }
     }
   }
@@ -113,18 +97,18 @@ static void run_mode(uint64_t mode) {
   puts_(mode == MODE_U ? "U-mode: " : "S-mode: ");
   puts_("AMOs on unmapped, misaligned and non-canonical addresses\n");
   for (int a = 0; a < 3; a++) {
-    t_fault(make_label(mode, amos[a].name, "unmapped"), vm_try(mode, amos[a].fn, VA_NONE + 16), CAUSE_STORE_PAGE, VA_NONE + 16);
-    t_fault(make_label(mode, amos[a].name, "misaligned megapage"), vm_try(mode, amos[a].fn, VA_MIS + 8), CAUSE_STORE_PAGE, VA_MIS + 8);
-    t_fault(make_label(mode, amos[a].name, "non-canonical"), vm_try(mode, amos[a].fn, VA_NONCANON), CAUSE_STORE_PAGE, VA_NONCANON);
+    vm_expect_fault(make_label(mode, amos[a].name, "unmapped"), vm_try(mode, amos[a].fn, VA_NONE + 16), CAUSE_STORE_PAGE, VA_NONE + 16);
+    vm_expect_fault(make_label(mode, amos[a].name, "misaligned megapage"), vm_try(mode, amos[a].fn, VA_MIS + 8), CAUSE_STORE_PAGE, VA_MIS + 8);
+    vm_expect_fault(make_label(mode, amos[a].name, "non-canonical"), vm_try(mode, amos[a].fn, VA_NONCANON), CAUSE_STORE_PAGE, VA_NONCANON);
   }
 
   puts_(mode == MODE_U ? "U-mode: " : "S-mode: ");
   puts_("LR is a load, SC a store\n");
-  t_fault(make_label(mode, "lr.d", "unmapped"), vm_try(mode, lr_d, VA_NONE), CAUSE_LOAD_PAGE, VA_NONE);
-  t_fault(make_label(mode, "lr.d", "X"), vm_try(mode, lr_d, va_of(PG_X)), CAUSE_LOAD_PAGE, va_of(PG_X));
-  t_ok(make_label(mode, "lr.d", "R"), vm_try(mode, lr_d, va_of(PG_R) + 8), ~0UL);
-  t_fault(make_label(mode, "lr.d/sc.d", "R"), vm_try(mode, lr_sc_d, va_of(PG_R) + 16), CAUSE_STORE_PAGE, va_of(PG_R) + 16);
-  t_ok(make_label(mode, "lr.d/sc.d", "RW"), vm_try(mode, lr_sc_d, va_of(PG_RW) + 24), 0);
+  vm_expect_fault(make_label(mode, "lr.d", "unmapped"), vm_try(mode, lr_d, VA_NONE), CAUSE_LOAD_PAGE, VA_NONE);
+  vm_expect_fault(make_label(mode, "lr.d", "X"), vm_try(mode, lr_d, vm_test_va(PG_X)), CAUSE_LOAD_PAGE, vm_test_va(PG_X));
+  vm_expect_ok(make_label(mode, "lr.d", "R"), vm_try(mode, lr_d, vm_test_va(PG_R) + 8), ~0UL);
+  vm_expect_fault(make_label(mode, "lr.d/sc.d", "R"), vm_try(mode, lr_sc_d, vm_test_va(PG_R) + 16), CAUSE_STORE_PAGE, vm_test_va(PG_R) + 16);
+  vm_expect_ok(make_label(mode, "lr.d/sc.d", "RW"), vm_try(mode, lr_sc_d, vm_test_va(PG_RW) + 24), 0);
   vm_disable();
 }
 
@@ -135,19 +119,16 @@ int main(void) {
   puts_("S-mode with SUM: AMO on a U page goes through\n");
   vm_reset();
   vm_map_identity(0);
-  vm_map(va_of(0), pa_of(0), PAGE_4K, PTE_R | PTE_W | PTE_U | PTE_A | PTE_D);
-  vm_map(va_of(1), pa_of(1), PAGE_4K, PTE_R | PTE_U | PTE_A | PTE_D);
+  vm_map(vm_test_va(0), vm_test_pa(0), PAGE_4K, PTE_R | PTE_W | PTE_U | PTE_A | PTE_D);
+  vm_map(vm_test_va(1), vm_test_pa(1), PAGE_4K, PTE_R | PTE_U | PTE_A | PTE_D);
   vm_enable(0);
-  *(volatile uint64_t *)pa_of(0) = 5;
+  *(volatile uint64_t *)vm_test_pa(0) = 5;
   CSR_SET(mstatus, MSTATUS_SUM);
-  t_ok("S amoadd.d on RW U page with SUM", vm_try(MODE_S, amoadd_d, va_of(0)), 5);
-  t_fault("S amoadd.d on R U page with SUM", vm_try(MODE_S, amoadd_d, va_of(1)), CAUSE_STORE_PAGE, va_of(1));
+  vm_expect_ok("S amoadd.d on RW U page with SUM", vm_try(MODE_S, vm_amoadd, vm_test_va(0)), 5);
+  vm_expect_fault("S amoadd.d on R U page with SUM", vm_try(MODE_S, vm_amoadd, vm_test_va(1)), CAUSE_STORE_PAGE, vm_test_va(1));
   CSR_CLEAR(mstatus, MSTATUS_SUM);
-  t_check("S amoadd.d with SUM: memory", *(volatile uint64_t *)pa_of(0), 6);
+  check("S amoadd.d with SUM: memory", *(volatile uint64_t *)vm_test_pa(0), 6);
   vm_disable();
 
-  puts_("checks: ");
-  print_dec(checks);
-  putch('\n');
-  return finish("amo_page_faults");
+  return vm_finish("amo_page_faults");
 }

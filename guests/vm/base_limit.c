@@ -33,19 +33,6 @@
 #define RVA 0x80800000UL                           /* a data virtual address */
 #define RBOUND (RVA + 0x10000)
 
-static int checks;
-static void ck(const char *label, uint64_t got, uint64_t want) {
-  checks++;
-  check(label, got, want);
-}
-static void ok(const char *label, struct vm_access r, uint64_t value) {
-  checks += 1 + (value != ~0UL);
-  vm_expect_ok(label, r, value);
-}
-static void fault(const char *label, struct vm_access r, uint64_t cause, uint64_t va) {
-  checks += 3;
-  vm_expect_fault(label, r, cause, va);
-}
 static inline uint64_t rd64(uint64_t pa) { return *(volatile uint64_t *)pa; }
 static inline void wr64(uint64_t pa, uint64_t v) { *(volatile uint64_t *)pa = v; }
 
@@ -53,22 +40,6 @@ static void base_limit(uint64_t base, uint64_t bound) {
   CSR_WRITE_NUM(CSR_SBASE, base);
   CSR_WRITE_NUM(CSR_SBOUND, bound);
   CSR_WRITE(satp, SATP_BL);
-}
-
-static void put_li_ret(uint64_t pa) {
-  volatile uint32_t *p = (volatile uint32_t *)pa;
-  p[0] = VM_CODE_LI_A0_42;
-  p[1] = VM_CODE_RET;
-  asm volatile("fence.i" ::: "memory");
-}
-
-/* A fetch fault: one trap, `cause`, epc, tval, and a0 at that point. */
-static void fetch_fault(const char *label, uint64_t mode, uint64_t target, uint64_t value,
-                        uint64_t cause, uint64_t epc, uint64_t tval) {
-  struct vm_access r = vm_try(mode, vm_call, target);
-  ck(label, r.value, value);
-  check_one_trap(label, cause, MODE_M, mode, epc, tval);
-  checks += 6;
 }
 
 /* S-mode: lower sbound to `arg`, load the byte at arg (faults), restore sbound, load it
@@ -91,23 +62,6 @@ static uint64_t u_write_sbound(uint64_t v) {
   return 0;
 }
 
-/* M-mode with MPRV = 1 and MPP = mpp: a load (MPRV cleared by the next instruction). */
-static uint64_t mprv_ld(uint64_t mpp, uint64_t va) {
-  uint64_t v = 0;
-  CSR_CLEAR(mstatus, MSTATUS_MPP);
-  CSR_SET(mstatus, mpp << MSTATUS_MPP_SHIFT);
-  asm volatile("csrs mstatus, %[m]\n ld %[v], 0(%[va])\n csrc mstatus, %[m]"
-               : [v] "+&r"(v) : [va] "r"(va), [m] "r"(MSTATUS_MPRV) : "memory");
-  return v;
-}
-
-static void pmp_deny_page(uint64_t pa) {
-  CSR_WRITE(pmpaddr0, (pa >> 2) | 0x1ff);
-  CSR_CLEAR(pmpcfg0, 0xffUL);
-  CSR_SET(pmpcfg0, PMP_NAPOT);
-}
-static void pmp_off(void) { CSR_CLEAR(pmpcfg0, 0xffUL); }
-
 extern char __heap_start[];
 
 /* The program image [0x80000000, __heap_start) copied to 0x80000000 + off. */
@@ -124,44 +78,44 @@ static void bound_tests(uint64_t mode) {
   wr64(BOUND - 8, 0xb1b2b3b4b5b6b7b8UL);
   wr64(BOUND, 0);
   wr64(BOUND + 16, 0);
-  ok("ld below the bound", vm_try(mode, vm_ld, DATA), 0x0123456789abcdefUL);
-  ok("sd below the bound", vm_try(mode, vm_sd, DATA + 8), ~0UL);
-  ck("sd reached sbase + va", rd64(DATA + 8), vm_sd_value);
+  vm_expect_ok("ld below the bound", vm_try(mode, vm_ld, DATA), 0x0123456789abcdefUL);
+  vm_expect_ok("sd below the bound", vm_try(mode, vm_sd, DATA + 8), ~0UL);
+  check("sd reached sbase + va", rd64(DATA + 8), vm_sd_value);
   wr64(DATA + 8, 0);
-  ok("amoadd below the bound", vm_try(mode, vm_amoadd, DATA), 0x0123456789abcdefUL);
-  ck("amoadd result", rd64(DATA), 0x0123456789abcdf0UL);
-  ok("lbu at bound - 1", vm_try(mode, vm_lbu, BOUND - 1), 0xb1);
-  ok("ld at bound - 8", vm_try(mode, vm_ld, BOUND - 8), 0xb1b2b3b4b5b6b7b8UL);
-  fault("lbu at the bound", vm_try(mode, vm_lbu, BOUND), CAUSE_LOAD_PAGE, BOUND);
-  fault("ld at the bound", vm_try(mode, vm_ld, BOUND + 8), CAUSE_LOAD_PAGE, BOUND + 8);
-  fault("sd at the bound", vm_try(mode, vm_sd, BOUND), CAUSE_STORE_PAGE, BOUND);
-  fault("amoadd at the bound", vm_try(mode, vm_amoadd, BOUND + 16), CAUSE_STORE_PAGE, BOUND + 16);
-  ck("nothing stored at the bound", rd64(BOUND) | rd64(BOUND + 16), 0);
+  vm_expect_ok("amoadd below the bound", vm_try(mode, vm_amoadd, DATA), 0x0123456789abcdefUL);
+  check("amoadd result", rd64(DATA), 0x0123456789abcdf0UL);
+  vm_expect_ok("lbu at bound - 1", vm_try(mode, vm_lbu, BOUND - 1), 0xb1);
+  vm_expect_ok("ld at bound - 8", vm_try(mode, vm_ld, BOUND - 8), 0xb1b2b3b4b5b6b7b8UL);
+  vm_expect_fault("lbu at the bound", vm_try(mode, vm_lbu, BOUND), CAUSE_LOAD_PAGE, BOUND);
+  vm_expect_fault("ld at the bound", vm_try(mode, vm_ld, BOUND + 8), CAUSE_LOAD_PAGE, BOUND + 8);
+  vm_expect_fault("sd at the bound", vm_try(mode, vm_sd, BOUND), CAUSE_STORE_PAGE, BOUND);
+  vm_expect_fault("amoadd at the bound", vm_try(mode, vm_amoadd, BOUND + 16), CAUSE_STORE_PAGE, BOUND + 16);
+  check("nothing stored at the bound", rd64(BOUND) | rd64(BOUND + 16), 0);
   {
     /* 8 bytes from bound - 4: the part at the bound faults, and nothing is stored. */
     struct vm_access r = vm_try(mode, vm_ld, BOUND - 4);
-    ck("ld spanning the bound: trapped", r.trapped, 1);
-    ck("ld spanning the bound: cause", r.cause, CAUSE_LOAD_PAGE);
+    check("ld spanning the bound: trapped", r.trapped, 1);
+    check("ld spanning the bound: cause", r.cause, CAUSE_LOAD_PAGE);
     r = vm_try(mode, vm_sd, BOUND - 4);
-    ck("sd spanning the bound: trapped", r.trapped, 1);
-    ck("sd spanning the bound: cause", r.cause, CAUSE_STORE_PAGE);
-    ck("sd spanning the bound stored nothing", rd64(BOUND - 8), 0xb1b2b3b4b5b6b7b8UL);
-    ck("sd spanning the bound stored nothing", rd64(BOUND), 0);
+    check("sd spanning the bound: trapped", r.trapped, 1);
+    check("sd spanning the bound: cause", r.cause, CAUSE_STORE_PAGE);
+    check("sd spanning the bound stored nothing", rd64(BOUND - 8), 0xb1b2b3b4b5b6b7b8UL);
+    check("sd spanning the bound stored nothing", rd64(BOUND), 0);
   }
-  fault("ld far above", vm_try(mode, vm_ld, 0x100000000UL), CAUSE_LOAD_PAGE, 0x100000000UL);
-  fault("ld at -8 (no wrap-around)", vm_try(mode, vm_ld, -8UL), CAUSE_LOAD_PAGE, -8UL);
+  vm_expect_fault("ld far above", vm_try(mode, vm_ld, 0x100000000UL), CAUSE_LOAD_PAGE, 0x100000000UL);
+  vm_expect_fault("ld at -8 (no wrap-around)", vm_try(mode, vm_ld, -8UL), CAUSE_LOAD_PAGE, -8UL);
 
   /* Code just below the bound; then code whose ret, then whose second half, is at it. */
-  put_li_ret(BOUND - 8);
-  ok("fetch ending at the bound", vm_try(mode, vm_call, BOUND - 8), 42);
-  put_li_ret(BOUND - 4);
-  fetch_fault("ret at the bound", mode, BOUND - 4, 42, CAUSE_FETCH_PAGE, BOUND, BOUND);
-  fetch_fault("call the bound", mode, BOUND, 0, CAUSE_FETCH_PAGE, BOUND, BOUND);
+  vm_put_code(BOUND - 8);
+  vm_expect_ok("fetch ending at the bound", vm_try(mode, vm_call, BOUND - 8), 42);
+  vm_put_code(BOUND - 4);
+  vm_expect_fetch_fault("ret at the bound", mode, BOUND - 4, 42, CAUSE_FETCH_PAGE, BOUND, BOUND);
+  vm_expect_fetch_fault("call the bound", mode, BOUND, 0, CAUSE_FETCH_PAGE, BOUND, BOUND);
   *(volatile uint16_t *)(BOUND - 4) = 0x0001;                      /* c.nop */
   *(volatile uint16_t *)(BOUND - 2) = ADDI_A0_A0_123 & 0xffff;
   *(volatile uint16_t *)BOUND = ADDI_A0_A0_123 >> 16;
   asm volatile("fence.i" ::: "memory");
-  fetch_fault("second half at the bound", mode, BOUND - 4, 0, CAUSE_FETCH_PAGE, BOUND - 2, BOUND);
+  vm_expect_fetch_fault("second half at the bound", mode, BOUND - 4, 0, CAUSE_FETCH_PAGE, BOUND - 2, BOUND);
   *(volatile uint64_t *)BOUND = 0;
 }
 
@@ -170,9 +124,9 @@ int main(void) {
 
   puts_("sbase = 0: S-mode below and at the bound\n");
   base_limit(0, BOUND);
-  ck("satp reads MODE = 14", CSR_READ(satp), SATP_BL);
-  ck("sbase", CSR_READ_NUM(CSR_SBASE), 0);
-  ck("sbound", CSR_READ_NUM(CSR_SBOUND), BOUND);
+  check("satp reads MODE = 14", CSR_READ(satp), SATP_BL);
+  check("sbase", CSR_READ_NUM(CSR_SBASE), 0);
+  check("sbound", CSR_READ_NUM(CSR_SBOUND), BOUND);
   bound_tests(MODE_S);
 
   puts_("sbase = 0: U-mode below and at the bound\n");
@@ -180,34 +134,33 @@ int main(void) {
 
   puts_("S-mode moves the bound: effective at once\n");
   trap_reset();
-  ck("byte once the bound is back", priv_run(MODE_S, s_move_bound, BOUND - 0x1000), rd64(BOUND - 0x1000) & 0xff);
+  check("byte once the bound is back", priv_run(MODE_S, s_move_bound, BOUND - 0x1000), rd64(BOUND - 0x1000) & 0xff);
   check_one_trap("load at the lowered bound", CAUSE_LOAD_PAGE, MODE_M, MODE_S,
                  trap_count ? trap_at(0)->epc : 0, BOUND - 0x1000);
-  checks += 6;
-  ck("S read sbase", saved_base, 0);
-  ck("S read sbound", saved_bound, BOUND);
-  ck("sbound restored", CSR_READ_NUM(CSR_SBOUND), BOUND);
+  check("S read sbase", saved_base, 0);
+  check("S read sbound", saved_bound, BOUND);
+  check("sbound restored", CSR_READ_NUM(CSR_SBOUND), BOUND);
   trap_reset();
   priv_run(MODE_U, u_read_sbase, 0);
-  ck("U csrr sbase: one trap", trap_count, 1);
-  ck("U csrr sbase: illegal", trap_at(0)->cause, CAUSE_ILLEGAL);
+  check("U csrr sbase: one trap", trap_count, 1);
+  check("U csrr sbase: illegal", trap_at(0)->cause, CAUSE_ILLEGAL);
   trap_reset();
   priv_run(MODE_U, u_write_sbound, 0);
-  ck("U csrw sbound: one trap", trap_count, 1);
-  ck("U csrw sbound: illegal", trap_at(0)->cause, CAUSE_ILLEGAL);
-  ck("sbound unchanged", CSR_READ_NUM(CSR_SBOUND), BOUND);
+  check("U csrw sbound: one trap", trap_count, 1);
+  check("U csrw sbound: illegal", trap_at(0)->cause, CAUSE_ILLEGAL);
+  check("sbound unchanged", CSR_READ_NUM(CSR_SBOUND), BOUND);
 
   puts_("PMP checks the relocated address\n");
-  put_li_ret(PA_DENY + 0x100);
-  pmp_deny_page(PA_DENY);
-  fault("S ld denied", vm_try(MODE_S, vm_ld, PA_DENY), CAUSE_LOAD_ACCESS, PA_DENY);
-  fault("S sd denied", vm_try(MODE_S, vm_sd, PA_DENY + 8), CAUSE_STORE_ACCESS, PA_DENY + 8);
-  fault("S fetch denied", vm_try(MODE_S, vm_call, PA_DENY + 0x100), CAUSE_FETCH_ACCESS, PA_DENY + 0x100);
-  fault("U ld denied", vm_try(MODE_U, vm_ld, PA_DENY), CAUSE_LOAD_ACCESS, PA_DENY);
-  ok("M ld (entry not locked)", vm_try(MODE_M, vm_ld, PA_DENY + 0x100), ((uint64_t)VM_CODE_RET << 32) | VM_CODE_LI_A0_42);
-  fault("S ld at the bound: page fault", vm_try(MODE_S, vm_ld, BOUND), CAUSE_LOAD_PAGE, BOUND);
-  pmp_off();
-  ok("S fetch after the entry is off", vm_try(MODE_S, vm_call, PA_DENY + 0x100), 42);
+  vm_put_code(PA_DENY + 0x100);
+  vm_pmp_page(PA_DENY, 0);
+  vm_expect_fault("S ld denied", vm_try(MODE_S, vm_ld, PA_DENY), CAUSE_LOAD_ACCESS, PA_DENY);
+  vm_expect_fault("S sd denied", vm_try(MODE_S, vm_sd, PA_DENY + 8), CAUSE_STORE_ACCESS, PA_DENY + 8);
+  vm_expect_fault("S fetch denied", vm_try(MODE_S, vm_call, PA_DENY + 0x100), CAUSE_FETCH_ACCESS, PA_DENY + 0x100);
+  vm_expect_fault("U ld denied", vm_try(MODE_U, vm_ld, PA_DENY), CAUSE_LOAD_ACCESS, PA_DENY);
+  vm_expect_ok("M ld (entry not locked)", vm_try(MODE_M, vm_ld, PA_DENY + 0x100), VM_CODE_DWORD(42));
+  vm_expect_fault("S ld at the bound: page fault", vm_try(MODE_S, vm_ld, BOUND), CAUSE_LOAD_PAGE, BOUND);
+  vm_pmp_off();
+  vm_expect_ok("S fetch after the entry is off", vm_try(MODE_S, vm_call, PA_DENY + 0x100), 42);
 
   puts_("sbase = 16 MiB: S- and U-mode run from the relocated copy\n");
   CSR_WRITE(satp, 0);
@@ -216,47 +169,43 @@ int main(void) {
   wr64(RVA + REL, 0xbbbb);           /* where RVA is relocated to */
   wr64(RVA + REL + 8, 0);
   wr64(RBOUND + REL - 8, 0xc1c2c3c4c5c6c7c8UL);
-  put_li_ret(RVA + REL + 0x1000);
-  put_li_ret(RVA + REL + 0x3000);
+  vm_put_code(RVA + REL + 0x1000);
+  vm_put_code(RVA + REL + 0x3000);
   copy_image(REL);
   base_limit(REL, RBOUND);
-  ok("S ld", vm_try(MODE_S, vm_ld, RVA), 0xbbbb);
-  ok("S sd", vm_try(MODE_S, vm_sd, RVA + 8), ~0UL);
-  ck("S sd reached sbase + va", rd64(RVA + REL + 8), vm_sd_value);
-  ck("S sd left va alone", rd64(RVA + 8), 0);
-  ok("S fetch", vm_try(MODE_S, vm_call, RVA + 0x1000), 42);
-  ok("S lbu at bound - 1", vm_try(MODE_S, vm_lbu, RBOUND - 1), 0xc1);
-  fault("S lbu at the bound", vm_try(MODE_S, vm_lbu, RBOUND), CAUSE_LOAD_PAGE, RBOUND);
-  fetch_fault("S call the bound", MODE_S, RBOUND, 0, CAUSE_FETCH_PAGE, RBOUND, RBOUND);
-  ok("U ld", vm_try(MODE_U, vm_ld, RVA), 0xbbbb);
-  ok("U fetch", vm_try(MODE_U, vm_call, RVA + 0x1000), 42);
-  fault("U sd at the bound", vm_try(MODE_U, vm_sd, RBOUND), CAUSE_STORE_PAGE, RBOUND);
-  ok("M ld: untranslated", vm_try(MODE_M, vm_ld, RVA), 0xaaaa);
-  ck("M ld under MPRV, MPP = S", mprv_ld(MODE_S, RVA), 0xbbbb);
-  ck("M ld under MPRV, MPP = U", mprv_ld(MODE_U, RVA), 0xbbbb);
-  ck("M ld under MPRV, MPP = M", mprv_ld(MODE_M, RVA), 0xaaaa);
+  vm_expect_ok("S ld", vm_try(MODE_S, vm_ld, RVA), 0xbbbb);
+  vm_expect_ok("S sd", vm_try(MODE_S, vm_sd, RVA + 8), ~0UL);
+  check("S sd reached sbase + va", rd64(RVA + REL + 8), vm_sd_value);
+  check("S sd left va alone", rd64(RVA + 8), 0);
+  vm_expect_ok("S fetch", vm_try(MODE_S, vm_call, RVA + 0x1000), 42);
+  vm_expect_ok("S lbu at bound - 1", vm_try(MODE_S, vm_lbu, RBOUND - 1), 0xc1);
+  vm_expect_fault("S lbu at the bound", vm_try(MODE_S, vm_lbu, RBOUND), CAUSE_LOAD_PAGE, RBOUND);
+  vm_expect_fetch_fault("S call the bound", MODE_S, RBOUND, 0, CAUSE_FETCH_PAGE, RBOUND, RBOUND);
+  vm_expect_ok("U ld", vm_try(MODE_U, vm_ld, RVA), 0xbbbb);
+  vm_expect_ok("U fetch", vm_try(MODE_U, vm_call, RVA + 0x1000), 42);
+  vm_expect_fault("U sd at the bound", vm_try(MODE_U, vm_sd, RBOUND), CAUSE_STORE_PAGE, RBOUND);
+  vm_expect_ok("M ld: untranslated", vm_try(MODE_M, vm_ld, RVA), 0xaaaa);
+  check("M ld under MPRV, MPP = S", vm_mprv_ld(MODE_S, RVA), 0xbbbb);
+  check("M ld under MPRV, MPP = U", vm_mprv_ld(MODE_U, RVA), 0xbbbb);
+  check("M ld under MPRV, MPP = M", vm_mprv_ld(MODE_M, RVA), 0xaaaa);
   trap_reset();
-  ck("M ld under MPRV at the bound", mprv_ld(MODE_S, RBOUND + 8), 0);
+  check("M ld under MPRV at the bound", vm_mprv_ld(MODE_S, RBOUND + 8), 0);
   check_one_trap("M ld under MPRV at the bound", CAUSE_LOAD_PAGE, MODE_M, MODE_M,
                  trap_count ? trap_at(0)->epc : 0, RBOUND + 8);
-  checks += 6;
-  pmp_deny_page(RVA + REL + 0x2000);
-  fault("S ld, relocated address denied", vm_try(MODE_S, vm_ld, RVA + 0x2000), CAUSE_LOAD_ACCESS, RVA + 0x2000);
-  ok("M ld at va itself: not denied", vm_try(MODE_M, vm_ld, RVA + 0x2000), ~0UL);
-  pmp_deny_page(RVA + 0x3000);
-  ok("S fetch, va itself denied: relocated not", vm_try(MODE_S, vm_call, RVA + 0x3000), 42);
-  pmp_off();
+  vm_pmp_page(RVA + REL + 0x2000, 0);
+  vm_expect_fault("S ld, relocated address denied", vm_try(MODE_S, vm_ld, RVA + 0x2000), CAUSE_LOAD_ACCESS, RVA + 0x2000);
+  vm_expect_ok("M ld at va itself: not denied", vm_try(MODE_M, vm_ld, RVA + 0x2000), ~0UL);
+  vm_pmp_page(RVA + 0x3000, 0);
+  vm_expect_ok("S fetch, va itself denied: relocated not", vm_try(MODE_S, vm_call, RVA + 0x3000), 42);
+  vm_pmp_off();
 
   puts_("satp = Bare: relocation off\n");
   CSR_WRITE(satp, 0);
-  ok("S ld", vm_try(MODE_S, vm_ld, RVA), 0xaaaa);
-  ok("S ld above the old bound", vm_try(MODE_S, vm_ld, RBOUND + REL - 8), 0xc1c2c3c4c5c6c7c8UL);
-  ok("U ld", vm_try(MODE_U, vm_ld, RVA + REL), 0xbbbb);
-  ck("sbase kept", CSR_READ_NUM(CSR_SBASE), REL);
-  ck("sbound kept", CSR_READ_NUM(CSR_SBOUND), RBOUND);
+  vm_expect_ok("S ld", vm_try(MODE_S, vm_ld, RVA), 0xaaaa);
+  vm_expect_ok("S ld above the old bound", vm_try(MODE_S, vm_ld, RBOUND + REL - 8), 0xc1c2c3c4c5c6c7c8UL);
+  vm_expect_ok("U ld", vm_try(MODE_U, vm_ld, RVA + REL), 0xbbbb);
+  check("sbase kept", CSR_READ_NUM(CSR_SBASE), REL);
+  check("sbound kept", CSR_READ_NUM(CSR_SBOUND), RBOUND);
 
-  puts_("checks: ");
-  print_udec((uint64_t)checks);
-  putch('\n');
-  return finish("base_limit");
+  return vm_finish("base_limit");
 }

@@ -33,12 +33,6 @@
 #define C_LI_A0_5 0x4515u              /* c.li a0, 5 */
 #define ADDI_A0_A0_123 0x12350513u     /* addi a0, a0, 0x123 */
 
-static int checks;
-static void ck(const char *label, uint64_t got, uint64_t want) {
-  checks++;
-  check(label, got, want);
-}
-
 static inline void put16(uint64_t pa, uint16_t v) { *(volatile uint16_t *)pa = v; }
 
 /* Code at PA_A + 0xffc: c.nop and the first half of the 4-byte instruction (or, with
@@ -59,41 +53,8 @@ static void put_code(uint64_t first, uint64_t second, int compressed) {
 
 static volatile uint64_t *pte_a, *pte_b;
 static void set_ptes(uint64_t flags_a, uint64_t flags_b) {
-  *pte_a = flags_a ? (((PA_A >> 12) << PTE_PPN_SHIFT) | flags_a | PTE_V | PTE_A) : 0;
-  *pte_b = flags_b ? (((PA_B >> 12) << PTE_PPN_SHIFT) | flags_b | PTE_V | PTE_A) : 0;
-  vm_sfence();
-}
-
-static void expect_runs(const char *label, uint64_t mode, uint64_t va, uint64_t value) {
-  struct vm_access r = vm_try(mode, vm_call, va);
-  ck(label, r.trapped, 0);
-  ck(label, r.value, value);
-}
-
-/* One fetch fault from `mode` with `cause`, epc and tval; a0 when it happened = `value`. */
-static void expect_fetch_fault(const char *label, uint64_t mode, uint64_t va, uint64_t value,
-                               uint64_t cause, uint64_t epc, uint64_t tval) {
-  struct vm_access r = vm_try(mode, vm_call, va);
-  ck(label, r.value, value);
-  ck(label, trap_count, 1);
-  if (trap_count != 1) return;
-  volatile struct trap_record *t = trap_at(0);
-  ck(label, t->cause, cause);
-  ck(label, t->handler, MODE_M);
-  ck(label, t->from, mode);
-  ck(label, t->epc, epc);
-  ck(label, t->tval, tval);
-}
-
-/* PMP entry 0: the 4 KiB page at `pa`, readable and writable but not executable. */
-static void pmp_no_exec(uint64_t pa) {
-  CSR_WRITE(pmpaddr0, (pa >> 2) | 0x1ff);
-  CSR_CLEAR(pmpcfg0, 0xffUL);
-  CSR_SET(pmpcfg0, PMP_NAPOT | PMP_R | PMP_W);
-  vm_sfence();
-}
-static void pmp_off(void) {
-  CSR_CLEAR(pmpcfg0, 0xffUL);
+  *pte_a = flags_a ? vm_pte_value(PA_A, flags_a | PTE_A) : 0;
+  *pte_b = flags_b ? vm_pte_value(PA_B, flags_b | PTE_A) : 0;
   vm_sfence();
 }
 
@@ -109,37 +70,37 @@ int main(void) {
 
   puts_("S-mode: both pages executable\n");
   set_ptes(PTE_X, PTE_X);
-  expect_runs("from the c.nop", MODE_S, START, 0x123);
-  expect_runs("from the straddling instruction", MODE_S, INSN, 0x123);
+  vm_expect_ok("from the c.nop", vm_try(MODE_S, vm_call, START), 0x123);
+  vm_expect_ok("from the straddling instruction", vm_try(MODE_S, vm_call, INSN), 0x123);
   set_ptes(PTE_X | PTE_R, PTE_X | PTE_R);
-  expect_runs("pages also readable", MODE_S, START, 0x123);
+  vm_expect_ok("pages also readable", vm_try(MODE_S, vm_call, START), 0x123);
 
   puts_("S-mode: the second half's page faults\n");
   set_ptes(PTE_X, 0);
-  expect_fetch_fault("second page unmapped", MODE_S, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
-  expect_fetch_fault("second page unmapped, direct", MODE_S, INSN, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
+  vm_expect_fetch_fault("second page unmapped", MODE_S, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
+  vm_expect_fetch_fault("second page unmapped, direct", MODE_S, INSN, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
   set_ptes(PTE_X, PTE_R | PTE_W | PTE_D);
-  expect_fetch_fault("second page not executable", MODE_S, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
+  vm_expect_fetch_fault("second page not executable", MODE_S, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
   set_ptes(PTE_X, PTE_X | PTE_U);
-  expect_fetch_fault("second page a U page", MODE_S, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
+  vm_expect_fetch_fault("second page a U page", MODE_S, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
   set_ptes(PTE_R, PTE_X);
-  expect_fetch_fault("first page not executable", MODE_S, INSN, 0, CAUSE_FETCH_PAGE, INSN, INSN);
+  vm_expect_fetch_fault("first page not executable", MODE_S, INSN, 0, CAUSE_FETCH_PAGE, INSN, INSN);
   set_ptes(PTE_X, PTE_X);
-  expect_runs("both executable again", MODE_S, START, 0x123);
+  vm_expect_ok("both executable again", vm_try(MODE_S, vm_call, START), 0x123);
 
   puts_("S-mode: a compressed instruction at the end of the page\n");
   put_code(PA_A, PA_B, 1);
-  expect_runs("c.li then ret", MODE_S, START, 5);
+  vm_expect_ok("c.li then ret", vm_try(MODE_S, vm_call, START), 5);
   set_ptes(PTE_X, 0);
-  expect_fetch_fault("c.li runs, ret faults", MODE_S, START, 5, CAUSE_FETCH_PAGE, VA_B, VA_B);
+  vm_expect_fetch_fault("c.li runs, ret faults", MODE_S, START, 5, CAUSE_FETCH_PAGE, VA_B, VA_B);
   put_code(PA_A, PA_B, 0);
 
   puts_("S-mode: PMP denies execution of the second half's physical page\n");
   set_ptes(PTE_X, PTE_X);
-  pmp_no_exec(PA_B);
-  expect_fetch_fault("second half PMP-denied", MODE_S, START, 0, CAUSE_FETCH_ACCESS, INSN, VA_B);
-  pmp_off();
-  expect_runs("PMP entry off again", MODE_S, START, 0x123);
+  vm_pmp_page(PA_B, PMP_R | PMP_W);   /* readable and writable, not executable */
+  vm_expect_fetch_fault("second half PMP-denied", MODE_S, START, 0, CAUSE_FETCH_ACCESS, INSN, VA_B);
+  vm_pmp_off();
+  vm_expect_ok("PMP entry off again", vm_try(MODE_S, vm_call, START), 0x123);
 
   puts_("U-mode\n");
   vm_reset();
@@ -148,27 +109,24 @@ int main(void) {
   pte_b = vm_map(VA_B, PA_B, PAGE_4K, PTE_X | PTE_U | PTE_A);
   vm_enable(0);
   set_ptes(PTE_X | PTE_U, PTE_X | PTE_U);
-  expect_runs("both user pages executable", MODE_U, START, 0x123);
+  vm_expect_ok("both user pages executable", vm_try(MODE_U, vm_call, START), 0x123);
   set_ptes(PTE_X | PTE_U, PTE_X);
-  expect_fetch_fault("second page not a U page", MODE_U, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
+  vm_expect_fetch_fault("second page not a U page", MODE_U, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
   set_ptes(PTE_X | PTE_U, 0);
-  expect_fetch_fault("second page unmapped", MODE_U, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
+  vm_expect_fetch_fault("second page unmapped", MODE_U, START, 0, CAUSE_FETCH_PAGE, INSN, VA_B);
   set_ptes(PTE_X | PTE_U, PTE_X | PTE_U);
-  expect_runs("both again", MODE_U, START, 0x123);
+  vm_expect_ok("both again", vm_try(MODE_U, vm_call, START), 0x123);
 
   puts_("Bare: PMP denies execution of the next physical page\n");
   vm_disable();
   put_code(PA_A, PA_A + PAGE_4K, 0);
-  expect_runs("straddling at the physical address", MODE_S, PA_A + 0xffc, 0x123);
-  pmp_no_exec(PA_A + PAGE_4K);
-  expect_fetch_fault("second half PMP-denied", MODE_S, PA_A + 0xffc, 0, CAUSE_FETCH_ACCESS,
-                     PA_A + 0xffe, PA_A + PAGE_4K);
-  expect_fetch_fault("second half PMP-denied, U-mode", MODE_U, PA_A + 0xffc, 0, CAUSE_FETCH_ACCESS,
-                     PA_A + 0xffe, PA_A + PAGE_4K);
-  pmp_off();
+  vm_expect_ok("straddling at the physical address", vm_try(MODE_S, vm_call, PA_A + 0xffc), 0x123);
+  vm_pmp_page(PA_A + PAGE_4K, PMP_R | PMP_W);
+  vm_expect_fetch_fault("second half PMP-denied", MODE_S, PA_A + 0xffc, 0, CAUSE_FETCH_ACCESS,
+                        PA_A + 0xffe, PA_A + PAGE_4K);
+  vm_expect_fetch_fault("second half PMP-denied, U-mode", MODE_U, PA_A + 0xffc, 0, CAUSE_FETCH_ACCESS,
+                        PA_A + 0xffe, PA_A + PAGE_4K);
+  vm_pmp_off();
 
-  puts_("checks: ");
-  print_udec((uint64_t)checks);
-  putch('\n');
-  return finish("fetch_straddle");
+  return vm_finish("fetch_straddle");
 }

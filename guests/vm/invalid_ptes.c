@@ -32,24 +32,19 @@
 #define PA_PAGE VM_SCRATCH_PA          /* the page every case maps: code at +0 */
 #define LEAF (PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
 
-static int checks;
-static char label[128];
-static int label_len;
-static void label_add(const char *s) { while (*s && label_len < (int)sizeof label - 1) label[label_len++] = *s++; label[label_len] = 0; }
-
-static void t_check(const char *name, const char *access, const char *what, uint64_t got, uint64_t want) {
-  checks++;
-  if (got == want) return;
-  label_len = 0;
-  label_add(name);
-  label_add(" ");
-  label_add(access);
-  label_add(": ");
-  label_add(what);
-  check(label, got, want);
+/* check() with the label "<name> <access>: <what>", built only when the check fails
+   (passing checks print nothing). */
+static void check_case(const char *name, const char *access, const char *what, uint64_t got, uint64_t want) {
+  if (got != want) {
+    vm_label_start();
+    vm_label_add(name);
+    vm_label_add(" ");
+    vm_label_add(access);
+    vm_label_add(": ");
+    vm_label_add(what);
+  }
+  check(vm_label, got, want);
 }
-
-static uint64_t pte_of(uint64_t pa, uint64_t flags) { return ((pa >> 12) << PTE_PPN_SHIFT) | flags | PTE_V; }
 
 /* Tries a load at va + 16, a store at va + 8 and a fetch at va in S-mode; all three
    either go through or raise their page fault. */
@@ -58,25 +53,25 @@ static void try_three(const char *name, uint64_t va, int ok) {
   *(volatile uint64_t *)(PA_PAGE + 16) = 0x0f1e2d3c4b5a6978UL;
   *word = 0;
   struct vm_access r = vm_try(MODE_S, vm_ld, va + 16);
-  t_check(name, "load", "trapped", r.trapped, ok ? 0 : 1);
-  if (ok) t_check(name, "load", "value", r.value, 0x0f1e2d3c4b5a6978UL);
+  check_case(name, "load", "trapped", r.trapped, ok ? 0 : 1);
+  if (ok) check_case(name, "load", "value", r.value, 0x0f1e2d3c4b5a6978UL);
   else {
-    t_check(name, "load", "cause", r.cause, CAUSE_LOAD_PAGE);
-    t_check(name, "load", "tval", r.tval, va + 16);
+    check_case(name, "load", "cause", r.cause, CAUSE_LOAD_PAGE);
+    check_case(name, "load", "tval", r.tval, va + 16);
   }
   r = vm_try(MODE_S, vm_sd, va + 8);
-  t_check(name, "store", "trapped", r.trapped, ok ? 0 : 1);
+  check_case(name, "store", "trapped", r.trapped, ok ? 0 : 1);
   if (!ok) {
-    t_check(name, "store", "cause", r.cause, CAUSE_STORE_PAGE);
-    t_check(name, "store", "tval", r.tval, va + 8);
+    check_case(name, "store", "cause", r.cause, CAUSE_STORE_PAGE);
+    check_case(name, "store", "tval", r.tval, va + 8);
   }
-  t_check(name, "store", "memory", *word, ok ? vm_sd_value : 0);
+  check_case(name, "store", "memory", *word, ok ? vm_sd_value : 0);
   r = vm_try(MODE_S, vm_call, va);
-  t_check(name, "fetch", "trapped", r.trapped, ok ? 0 : 1);
-  if (ok) t_check(name, "fetch", "value", r.value, 42);
+  check_case(name, "fetch", "trapped", r.trapped, ok ? 0 : 1);
+  if (ok) check_case(name, "fetch", "value", r.value, 42);
   else {
-    t_check(name, "fetch", "cause", r.cause, CAUSE_FETCH_PAGE);
-    t_check(name, "fetch", "tval", r.tval, va);
+    check_case(name, "fetch", "cause", r.cause, CAUSE_FETCH_PAGE);
+    check_case(name, "fetch", "tval", r.tval, va);
   }
 }
 
@@ -119,8 +114,8 @@ int main(void) {
   vm_root[vm_vpn(VA_ROOT_V0, 2)] &= ~PTE_V;
   /* A level-0 PTE pointing to a table whose entry for the VA would map the page. */
   uint64_t *extra = vm_new_table();
-  extra[vm_vpn(VA_L0_POINTER, 0)] = pte_of(PA_PAGE, LEAF);
-  for (int i = 0; i < 512; i++) if (!extra[i]) extra[i] = pte_of(PA_PAGE, LEAF);
+  extra[vm_vpn(VA_L0_POINTER, 0)] = vm_pte_value(PA_PAGE, LEAF);
+  for (int i = 0; i < 512; i++) if (!extra[i]) extra[i] = vm_pte_value(PA_PAGE, LEAF);
   vm_set_pte(VA_L0_POINTER, 0, vm_pointer_pte(extra));
   for (int k = 0; k < 10; k++)
     vm_map(VA_LEAF_RSV + (uint64_t)k * PAGE_4K, PA_PAGE, PAGE_4K, LEAF | (1UL << (PTE_RESERVED_SHIFT + k)));
@@ -202,11 +197,8 @@ int main(void) {
   puts_("high canonical addresses\n");
   try_three("0xffffffc000000000 (root entry 256)", VA_HIGH, 1);
   try_three("0xfffffffffffff000 (root entry 511)", VA_TOP, 1);
-  t_check("root entry 256", "-", "is a pointer", (vm_root[256] & PTE_V) && !(vm_root[256] & (PTE_R | PTE_W | PTE_X)), 1);
+  check_case("root entry 256", "-", "is a pointer", (vm_root[256] & PTE_V) && !(vm_root[256] & (PTE_R | PTE_W | PTE_X)), 1);
   vm_disable();
 
-  puts_("checks: ");
-  print_dec(checks);
-  putch('\n');
-  return finish("invalid_ptes");
+  return vm_finish("invalid_ptes");
 }

@@ -50,19 +50,8 @@
 #define MARK_X 0xaaaa000000000005UL
 #define MARK_Y 0xbbbb000000000006UL
 
-static int checks;
-static void ck(const char *label, uint64_t got, uint64_t want) {
-  checks++;
-  check(label, got, want);
-}
-
 static inline uint64_t rd64(uint64_t pa) { return *(volatile uint64_t *)pa; }
 static inline void wr64(uint64_t pa, uint64_t v) { *(volatile uint64_t *)pa = v; }
-
-static void set_mpp(uint64_t mode) {
-  CSR_CLEAR(mstatus, MSTATUS_MPP);
-  CSR_SET(mstatus, mode << MSTATUS_MPP_SHIFT);
-}
 
 enum { OP_LD, OP_SD, OP_AMO };
 #define STORE_VALUE 0x1234567890abcdefUL
@@ -77,7 +66,7 @@ struct mprv_result {
 static struct mprv_result mprv_access(uint64_t mpp, int op, uint64_t va) {
   struct mprv_result r;
   uint64_t v = 0, pc, st, sv = STORE_VALUE;
-  set_mpp(mpp);
+  vm_set_mpp(mpp);
   trap_reset();
 #define MPRV_ACCESS(insn)                                                                       \
   asm volatile("lla %[pc], 1f\n csrs mstatus, %[m]\n1: " insn "\n csrr %[st], mstatus\n"          \
@@ -104,35 +93,29 @@ static struct mprv_result mprv_access(uint64_t mpp, int op, uint64_t va) {
 }
 
 static void expect_ok(const char *label, struct mprv_result r, uint64_t value) {
-  ck(label, r.trapped, 0);
-  ck(label, r.value, value);
-  ck(label, r.status_after & MSTATUS_MPRV, MSTATUS_MPRV);
+  check(label, r.trapped, 0);
+  check(label, r.value, value);
+  check(label, r.status_after & MSTATUS_MPRV, MSTATUS_MPRV);
 }
 
 /* A fault: one trap, taken in M-mode from M-mode, at the access, with mtval = va; at
    trap entry MPRV still set and MPP = M; after the handler's mret MPRV still set and
    MPP = U. */
 static void expect_fault(const char *label, struct mprv_result r, uint64_t cause, uint64_t va) {
-  ck(label, r.trapped, 1);
-  ck(label, r.cause, cause);
-  ck(label, r.tval, va);
-  ck(label, r.epc, r.pc);
-  ck(label, r.handler, MODE_M);
-  ck(label, r.from, MODE_M);
-  ck(label, r.trap_status & MSTATUS_MPRV, MSTATUS_MPRV);
-  ck(label, r.status_after & (MSTATUS_MPRV | MSTATUS_MPP), MSTATUS_MPRV | (MODE_U << MSTATUS_MPP_SHIFT));
-}
-
-static void put_li_ret(uint64_t pa, uint64_t imm) {
-  volatile uint32_t *p = (volatile uint32_t *)pa;
-  p[0] = (uint32_t)(imm << 20) | 0x513u;   /* addi a0, zero, imm */
-  p[1] = VM_CODE_RET;
+  check(label, r.trapped, 1);
+  check(label, r.cause, cause);
+  check(label, r.tval, va);
+  check(label, r.epc, r.pc);
+  check(label, r.handler, MODE_M);
+  check(label, r.from, MODE_M);
+  check(label, r.trap_status & MSTATUS_MPRV, MSTATUS_MPRV);
+  check(label, r.status_after & (MSTATUS_MPRV | MSTATUS_MPP), MSTATUS_MPRV | (MODE_U << MSTATUS_MPP_SHIFT));
 }
 
 /* With MPRV = 1 and MPP = S: call PA_C1 (its "ret" comes back here). */
 static uint64_t mprv_call(uint64_t target) {
   register uint64_t a0 asm("a0") = 0;
-  set_mpp(MODE_S);
+  vm_set_mpp(MODE_S);
   asm volatile("csrs mstatus, %[m]\n jalr %[target]\n csrc mstatus, %[m]"
                : "+r"(a0)
                : [target] "r"(target), [m] "r"(MSTATUS_MPRV)
@@ -148,9 +131,8 @@ int main(void) {
   wr64(PA_XO, MARK_XO);
   wr64(PA_X, MARK_X);
   wr64(PA_Y, MARK_Y);
-  put_li_ret(PA_C1, 1);
-  put_li_ret(PA_C2, 2);
-  asm volatile("fence.i" ::: "memory");
+  vm_put_li_ret(PA_C1, 1);
+  vm_put_li_ret(PA_C2, 2);
 
   /* No identity mapping: the program's own addresses are not mapped at all. */
   vm_reset();
@@ -166,18 +148,18 @@ int main(void) {
   puts_("MPRV = 1, MPP = S: loads and stores translated with S permissions\n");
   expect_ok("S ld", mprv_access(MODE_S, OP_LD, VA_S), MARK_S);
   expect_ok("S sd", mprv_access(MODE_S, OP_SD, VA_S + 8), 0);
-  ck("S sd reached the page", rd64(PA_S + 8), STORE_VALUE);
+  check("S sd reached the page", rd64(PA_S + 8), STORE_VALUE);
   expect_ok("S amoadd", mprv_access(MODE_S, OP_AMO, VA_S), MARK_S);
-  ck("S amoadd result", rd64(PA_S), MARK_S + 1);
+  check("S amoadd result", rd64(PA_S), MARK_S + 1);
   expect_ok("S ld alias: the mapped page", mprv_access(MODE_S, OP_LD, VA_ALIAS), MARK_Y);
-  ck("M ld alias without MPRV: the physical page", rd64(VA_ALIAS), MARK_X);
+  check("M ld alias without MPRV: the physical page", rd64(VA_ALIAS), MARK_X);
   expect_ok("S ld read-only", mprv_access(MODE_S, OP_LD, VA_RO), MARK_RO);
   expect_fault("S sd read-only", mprv_access(MODE_S, OP_SD, VA_RO), CAUSE_STORE_PAGE, VA_RO);
-  ck("read-only page unchanged", rd64(PA_RO), MARK_RO);
+  check("read-only page unchanged", rd64(PA_RO), MARK_RO);
   expect_fault("S ld unmapped", mprv_access(MODE_S, OP_LD, VA_NONE + 16), CAUSE_LOAD_PAGE, VA_NONE + 16);
   expect_fault("S sd unmapped", mprv_access(MODE_S, OP_SD, VA_NONE), CAUSE_STORE_PAGE, VA_NONE);
-  expect_fault("S ld program address (not mapped)", mprv_access(MODE_S, OP_LD, (uint64_t)&checks),
-               CAUSE_LOAD_PAGE, (uint64_t)&checks);
+  expect_fault("S ld program address (not mapped)", mprv_access(MODE_S, OP_LD, (uint64_t)&guest_checks),
+               CAUSE_LOAD_PAGE, (uint64_t)&guest_checks);
 
   puts_("MPP = S: MXR and SUM are honoured\n");
   expect_fault("S ld execute-only, MXR = 0", mprv_access(MODE_S, OP_LD, VA_XO), CAUSE_LOAD_PAGE, VA_XO);
@@ -186,25 +168,25 @@ int main(void) {
   CSR_CLEAR(mstatus, MSTATUS_MXR);
   expect_fault("S ld user page, SUM = 0", mprv_access(MODE_S, OP_LD, VA_U), CAUSE_LOAD_PAGE, VA_U);
   expect_fault("S sd user page, SUM = 0", mprv_access(MODE_S, OP_SD, VA_U + 8), CAUSE_STORE_PAGE, VA_U + 8);
-  ck("user page unchanged", rd64(PA_U + 8), 0);
+  check("user page unchanged", rd64(PA_U + 8), 0);
   CSR_SET(mstatus, MSTATUS_SUM);
   expect_ok("S ld user page, SUM = 1", mprv_access(MODE_S, OP_LD, VA_U), MARK_U);
   expect_ok("S sd user page, SUM = 1", mprv_access(MODE_S, OP_SD, VA_U + 8), 0);
-  ck("S sd user page reached it", rd64(PA_U + 8), STORE_VALUE);
+  check("S sd user page reached it", rd64(PA_U + 8), STORE_VALUE);
   CSR_CLEAR(mstatus, MSTATUS_SUM);
 
   puts_("MPRV = 1, MPP = U: U permissions\n");
   expect_ok("U ld user page", mprv_access(MODE_U, OP_LD, VA_U), MARK_U);
   expect_ok("U sd user page", mprv_access(MODE_U, OP_SD, VA_U + 16), 0);
-  ck("U sd reached it", rd64(PA_U + 16), STORE_VALUE);
+  check("U sd reached it", rd64(PA_U + 16), STORE_VALUE);
   expect_ok("U amoadd user page", mprv_access(MODE_U, OP_AMO, VA_U + 16), STORE_VALUE);
-  ck("U amoadd result", rd64(PA_U + 16), STORE_VALUE + 1);
+  check("U amoadd result", rd64(PA_U + 16), STORE_VALUE + 1);
   expect_fault("U ld supervisor page", mprv_access(MODE_U, OP_LD, VA_S), CAUSE_LOAD_PAGE, VA_S);
   CSR_SET(mstatus, MSTATUS_SUM);
   expect_fault("U ld supervisor page, SUM = 1", mprv_access(MODE_U, OP_LD, VA_S), CAUSE_LOAD_PAGE, VA_S);
   expect_fault("U sd supervisor page, SUM = 1", mprv_access(MODE_U, OP_SD, VA_S + 24), CAUSE_STORE_PAGE, VA_S + 24);
   CSR_CLEAR(mstatus, MSTATUS_SUM);
-  ck("supervisor page unchanged", rd64(PA_S + 24), 0);
+  check("supervisor page unchanged", rd64(PA_S + 24), 0);
   CSR_SET(mstatus, MSTATUS_MXR);
   expect_fault("U ld execute-only supervisor page, MXR = 1", mprv_access(MODE_U, OP_LD, VA_XO), CAUSE_LOAD_PAGE, VA_XO);
   CSR_CLEAR(mstatus, MSTATUS_MXR);
@@ -212,13 +194,13 @@ int main(void) {
   puts_("MPRV = 1, MPP = M: untranslated\n");
   expect_ok("M ld alias", mprv_access(MODE_M, OP_LD, VA_ALIAS), MARK_X);
   expect_ok("M sd alias", mprv_access(MODE_M, OP_SD, VA_ALIAS + 8), 0);
-  ck("M sd reached the physical page", rd64(PA_X + 8), STORE_VALUE);
-  ck("M sd left the mapped page alone", rd64(PA_Y + 8), 0);
+  check("M sd reached the physical page", rd64(PA_X + 8), STORE_VALUE);
+  check("M sd left the mapped page alone", rd64(PA_Y + 8), 0);
 
   puts_("instruction fetches are not translated\n");
-  ck("call PA_C1 under MPRV runs the code at PA_C1", mprv_call(PA_C1), 1);
+  check("call PA_C1 under MPRV runs the code at PA_C1", mprv_call(PA_C1), 1);
   expect_ok("a load from PA_C1 under MPRV reads PA_C2", mprv_access(MODE_S, OP_LD, PA_C1),
-            ((uint64_t)VM_CODE_RET << 32) | 0x00200513);
+            VM_CODE_DWORD(2));
 
   puts_("a fault under MPRV is taken in M-mode even when delegated\n");
   CSR_WRITE(medeleg, (1UL << CAUSE_LOAD_PAGE) | (1UL << CAUSE_STORE_PAGE));
@@ -232,8 +214,5 @@ int main(void) {
   expect_ok("S ld alias under Bare", mprv_access(MODE_S, OP_LD, VA_ALIAS), MARK_X);
   expect_ok("U ld alias under Bare", mprv_access(MODE_U, OP_LD, VA_ALIAS), MARK_X);
 
-  puts_("checks: ");
-  print_udec((uint64_t)checks);
-  putch('\n');
-  return finish("mprv");
+  return vm_finish("mprv");
 }

@@ -44,47 +44,16 @@
 #define MARK_DENY 0x0de9000000000004UL
 #define MARK_RDONLY 0x0a0a000000000005UL
 
-static int checks;
-static void ck(const char *label, uint64_t got, uint64_t want) {
-  checks++;
-  check(label, got, want);
-}
-
-/* PMP entry i (0..7) := cfg. */
+/* PMP entry i (0..7) := cfg. Entry 0 as NAPOT over one page: vm_pmp_page(). */
 static void pmp_cfg(int i, uint64_t cfg) {
   CSR_CLEAR(pmpcfg0, 0xffUL << (8 * i));
   CSR_SET(pmpcfg0, cfg << (8 * i));
   vm_sfence();
 }
-static void pmp_napot_4k(int i, uint64_t pa, uint64_t perms) {
-  switch (i) {
-  case 0: CSR_WRITE(pmpaddr0, (pa >> 2) | 0x1ff); break;
-  case 3: CSR_WRITE(pmpaddr3, (pa >> 2) | 0x1ff); break;
-  }
-  pmp_cfg(i, PMP_NAPOT | perms);
-}
+/* Entries 0 to 3 off. */
 static void pmp_clear(void) {
   CSR_CLEAR(pmpcfg0, 0xffffffffUL);
   vm_sfence();
-}
-
-static void ok(const char *label, struct vm_access r, uint64_t value) {
-  checks += 1 + (value != ~0UL);
-  vm_expect_ok(label, r, value);
-}
-static void fault(const char *label, struct vm_access r, uint64_t cause, uint64_t va) {
-  checks += 3;
-  vm_expect_fault(label, r, cause, va);
-}
-
-/* With MPRV = 1 and MPP = S: a load from `va` (MPRV cleared by the next instruction). */
-static uint64_t mprv_ld(uint64_t va) {
-  uint64_t v = 0;
-  CSR_CLEAR(mstatus, MSTATUS_MPP);
-  CSR_SET(mstatus, MODE_S << MSTATUS_MPP_SHIFT);
-  asm volatile("csrs mstatus, %[m]\n ld %[v], 0(%[va])\n csrc mstatus, %[m]"
-               : [v] "+&r"(v) : [va] "r"(va), [m] "r"(MSTATUS_MPRV) : "memory");
-  return v;
 }
 
 static uint64_t l0_page, l1_page, root_page;
@@ -120,92 +89,90 @@ int main(void) {
   build(0);
 
   puts_("S-mode: the level-0 table page readable only by M-mode\n");
-  ok("ld before", vm_try(MODE_S, vm_ld, VA_DATA), MARK_DATA);
-  pmp_napot_4k(0, l0_page, 0);
-  fault("ld through denied table", vm_try(MODE_S, vm_ld, VA_DATA + 8), CAUSE_LOAD_ACCESS, VA_DATA + 8);
-  fault("sd through denied table", vm_try(MODE_S, vm_sd, VA_DATA + 16), CAUSE_STORE_ACCESS, VA_DATA + 16);
-  fault("fetch through denied table", vm_try(MODE_S, vm_call, VA_CODE), CAUSE_FETCH_ACCESS, VA_CODE);
-  ck("sd wrote nothing", *(volatile uint64_t *)(PA_DATA + 16), 0);
-  ok("megapage leaf above the table", vm_try(MODE_S, vm_ld, VA_MEGA + 0x40), 0);
-  ok("megapage leaf above the table", vm_try(MODE_S, vm_ld, VA_MEGA), MARK_MEGA);
-  fault("invalid entry above the table: page fault", vm_try(MODE_S, vm_ld, VA_HOLE), CAUSE_LOAD_PAGE, VA_HOLE);
-  ok("M-mode reads the table (entry not locked)", vm_try(MODE_M, vm_ld, l0_page + 8 * vm_vpn(VA_DATA, 0)),
-     ((PA_DATA >> 12) << PTE_PPN_SHIFT) | PTE_R | PTE_W | PTE_A | PTE_D | PTE_V);
+  vm_expect_ok("ld before", vm_try(MODE_S, vm_ld, VA_DATA), MARK_DATA);
+  vm_pmp_page(l0_page, 0);
+  vm_expect_fault("ld through denied table", vm_try(MODE_S, vm_ld, VA_DATA + 8), CAUSE_LOAD_ACCESS, VA_DATA + 8);
+  vm_expect_fault("sd through denied table", vm_try(MODE_S, vm_sd, VA_DATA + 16), CAUSE_STORE_ACCESS, VA_DATA + 16);
+  vm_expect_fault("fetch through denied table", vm_try(MODE_S, vm_call, VA_CODE), CAUSE_FETCH_ACCESS, VA_CODE);
+  check("sd wrote nothing", *(volatile uint64_t *)(PA_DATA + 16), 0);
+  vm_expect_ok("megapage leaf above the table", vm_try(MODE_S, vm_ld, VA_MEGA + 0x40), 0);
+  vm_expect_ok("megapage leaf above the table", vm_try(MODE_S, vm_ld, VA_MEGA), MARK_MEGA);
+  vm_expect_fault("invalid entry above the table: page fault", vm_try(MODE_S, vm_ld, VA_HOLE), CAUSE_LOAD_PAGE, VA_HOLE);
+  vm_expect_ok("M-mode reads the table (entry not locked)", vm_try(MODE_M, vm_ld, l0_page + 8 * vm_vpn(VA_DATA, 0)),
+     vm_pte_value(PA_DATA, PTE_R | PTE_W | PTE_A | PTE_D));
 
   puts_("read permission alone lets the walk through\n");
-  pmp_napot_4k(0, l0_page, PMP_R);
-  ok("ld, table read-only", vm_try(MODE_S, vm_ld, VA_DATA), MARK_DATA);
-  ok("sd, table read-only", vm_try(MODE_S, vm_sd, VA_DATA + 16), ~0UL);
-  ck("sd reached the page", *(volatile uint64_t *)(PA_DATA + 16), vm_sd_value);
-  ok("fetch, table read-only", vm_try(MODE_S, vm_call, VA_CODE), 42);
+  vm_pmp_page(l0_page, PMP_R);
+  vm_expect_ok("ld, table read-only", vm_try(MODE_S, vm_ld, VA_DATA), MARK_DATA);
+  vm_expect_ok("sd, table read-only", vm_try(MODE_S, vm_sd, VA_DATA + 16), ~0UL);
+  check("sd reached the page", *(volatile uint64_t *)(PA_DATA + 16), vm_sd_value);
+  vm_expect_ok("fetch, table read-only", vm_try(MODE_S, vm_call, VA_CODE), 42);
   pmp_cfg(0, PMP_NAPOT | PMP_X);
-  fault("ld, table execute-only", vm_try(MODE_S, vm_ld, VA_DATA), CAUSE_LOAD_ACCESS, VA_DATA);
+  vm_expect_fault("ld, table execute-only", vm_try(MODE_S, vm_ld, VA_DATA), CAUSE_LOAD_ACCESS, VA_DATA);
 
   puts_("S-mode: the level-1 table page denied\n");
-  pmp_napot_4k(0, l1_page, 0);
-  fault("ld through denied level-1 table", vm_try(MODE_S, vm_ld, VA_DATA), CAUSE_LOAD_ACCESS, VA_DATA);
-  fault("ld megapage in denied level-1 table", vm_try(MODE_S, vm_ld, VA_MEGA), CAUSE_LOAD_ACCESS, VA_MEGA);
-  fault("sd megapage in denied level-1 table", vm_try(MODE_S, vm_sd, VA_MEGA), CAUSE_STORE_ACCESS, VA_MEGA);
-  fault("invalid entry in denied level-1 table", vm_try(MODE_S, vm_ld, VA_HOLE), CAUSE_LOAD_ACCESS, VA_HOLE);
+  vm_pmp_page(l1_page, 0);
+  vm_expect_fault("ld through denied level-1 table", vm_try(MODE_S, vm_ld, VA_DATA), CAUSE_LOAD_ACCESS, VA_DATA);
+  vm_expect_fault("ld megapage in denied level-1 table", vm_try(MODE_S, vm_ld, VA_MEGA), CAUSE_LOAD_ACCESS, VA_MEGA);
+  vm_expect_fault("sd megapage in denied level-1 table", vm_try(MODE_S, vm_sd, VA_MEGA), CAUSE_STORE_ACCESS, VA_MEGA);
+  vm_expect_fault("invalid entry in denied level-1 table", vm_try(MODE_S, vm_ld, VA_HOLE), CAUSE_LOAD_ACCESS, VA_HOLE);
   pmp_clear();
-  ok("ld after the entry is off", vm_try(MODE_S, vm_ld, VA_DATA), MARK_DATA);
+  vm_expect_ok("ld after the entry is off", vm_try(MODE_S, vm_ld, VA_DATA), MARK_DATA);
 
   puts_("M-mode under MPRV (MPP = S): the root table page denied\n");
-  ck("MPRV ld", mprv_ld(VA_DATA), MARK_DATA);
-  pmp_napot_4k(0, root_page, 0);
+  check("MPRV ld", vm_mprv_ld(MODE_S, VA_DATA), MARK_DATA);
+  vm_pmp_page(root_page, 0);
   {
     trap_reset();
-    uint64_t v = mprv_ld(VA_DATA + 8);
-    ck("MPRV ld through denied root: value", v, 0);
-    ck("MPRV ld through denied root: one trap", trap_count, 1);
-    ck("MPRV ld through denied root: cause", trap_at(0)->cause, CAUSE_LOAD_ACCESS);
-    ck("MPRV ld through denied root: mtval", trap_at(0)->tval, VA_DATA + 8);
+    uint64_t v = vm_mprv_ld(MODE_S, VA_DATA + 8);
+    check("MPRV ld through denied root: value", v, 0);
+    check("MPRV ld through denied root: one trap", trap_count, 1);
+    check("MPRV ld through denied root: cause", trap_at(0)->cause, CAUSE_LOAD_ACCESS);
+    check("MPRV ld through denied root: mtval", trap_at(0)->tval, VA_DATA + 8);
   }
   pmp_clear();
 
   puts_("the translated physical address is checked\n");
-  pmp_napot_4k(0, PA_DENY, 0);
-  fault("ld to denied page", vm_try(MODE_S, vm_ld, VA_DENY), CAUSE_LOAD_ACCESS, VA_DENY);
-  fault("sd to denied page", vm_try(MODE_S, vm_sd, VA_DENY + 8), CAUSE_STORE_ACCESS, VA_DENY + 8);
-  fault("fetch from denied page", vm_try(MODE_S, vm_call, VA_DENY + 0x100), CAUSE_FETCH_ACCESS, VA_DENY + 0x100);
-  fault("sd through a read-only PTE: page fault first", vm_try(MODE_S, vm_sd, VA_ROPTE + 8), CAUSE_STORE_PAGE, VA_ROPTE + 8);
-  fault("fetch through a read-only PTE: page fault first", vm_try(MODE_S, vm_call, VA_ROPTE + 0x100), CAUSE_FETCH_PAGE, VA_ROPTE + 0x100);
-  fault("ld through a read-only PTE: access fault", vm_try(MODE_S, vm_ld, VA_ROPTE), CAUSE_LOAD_ACCESS, VA_ROPTE);
-  ck("denied page unchanged", *(volatile uint64_t *)(PA_DENY + 8), 0);
+  vm_pmp_page(PA_DENY, 0);
+  vm_expect_fault("ld to denied page", vm_try(MODE_S, vm_ld, VA_DENY), CAUSE_LOAD_ACCESS, VA_DENY);
+  vm_expect_fault("sd to denied page", vm_try(MODE_S, vm_sd, VA_DENY + 8), CAUSE_STORE_ACCESS, VA_DENY + 8);
+  vm_expect_fault("fetch from denied page", vm_try(MODE_S, vm_call, VA_DENY + 0x100), CAUSE_FETCH_ACCESS, VA_DENY + 0x100);
+  vm_expect_fault("sd through a read-only PTE: page fault first", vm_try(MODE_S, vm_sd, VA_ROPTE + 8), CAUSE_STORE_PAGE, VA_ROPTE + 8);
+  vm_expect_fault("fetch through a read-only PTE: page fault first", vm_try(MODE_S, vm_call, VA_ROPTE + 0x100), CAUSE_FETCH_PAGE, VA_ROPTE + 0x100);
+  vm_expect_fault("ld through a read-only PTE: access fault", vm_try(MODE_S, vm_ld, VA_ROPTE), CAUSE_LOAD_ACCESS, VA_ROPTE);
+  check("denied page unchanged", *(volatile uint64_t *)(PA_DENY + 8), 0);
   /* Entry 2 as TOR [PA_RDONLY, PA_RDONLY + 4 KiB) with R only; entry 1 holds the bottom. */
   CSR_WRITE(pmpaddr1, PA_RDONLY >> 2);
   CSR_WRITE(pmpaddr2, (PA_RDONLY + PAGE_4K) >> 2);
   pmp_cfg(2, PMP_TOR | PMP_R);
-  ok("ld from read-only page", vm_try(MODE_S, vm_ld, VA_RDONLY), MARK_RDONLY);
-  fault("sd to read-only page", vm_try(MODE_S, vm_sd, VA_RDONLY + 8), CAUSE_STORE_ACCESS, VA_RDONLY + 8);
-  fault("amoadd to read-only page", vm_try(MODE_S, vm_amoadd, VA_RDONLY), CAUSE_STORE_ACCESS, VA_RDONLY);
-  fault("fetch from read-only page", vm_try(MODE_S, vm_call, VA_RDONLY + 0x100), CAUSE_FETCH_ACCESS, VA_RDONLY + 0x100);
-  ck("read-only page unchanged", *(volatile uint64_t *)PA_RDONLY, MARK_RDONLY);
+  vm_expect_ok("ld from read-only page", vm_try(MODE_S, vm_ld, VA_RDONLY), MARK_RDONLY);
+  vm_expect_fault("sd to read-only page", vm_try(MODE_S, vm_sd, VA_RDONLY + 8), CAUSE_STORE_ACCESS, VA_RDONLY + 8);
+  vm_expect_fault("amoadd to read-only page", vm_try(MODE_S, vm_amoadd, VA_RDONLY), CAUSE_STORE_ACCESS, VA_RDONLY);
+  vm_expect_fault("fetch from read-only page", vm_try(MODE_S, vm_call, VA_RDONLY + 0x100), CAUSE_FETCH_ACCESS, VA_RDONLY + 0x100);
+  check("read-only page unchanged", *(volatile uint64_t *)PA_RDONLY, MARK_RDONLY);
   /* Entry 3 as NAPOT over the same page with R W X: entry 2 matches first. */
-  pmp_napot_4k(3, PA_RDONLY, PMP_R | PMP_W | PMP_X);
-  fault("lower-numbered entry wins", vm_try(MODE_S, vm_sd, VA_RDONLY + 8), CAUSE_STORE_ACCESS, VA_RDONLY + 8);
+  CSR_WRITE(pmpaddr3, (PA_RDONLY >> 2) | 0x1ff);
+  pmp_cfg(3, PMP_NAPOT | PMP_R | PMP_W | PMP_X);
+  vm_expect_fault("lower-numbered entry wins", vm_try(MODE_S, vm_sd, VA_RDONLY + 8), CAUSE_STORE_ACCESS, VA_RDONLY + 8);
   pmp_clear();
-  ok("sd after the entries are off", vm_try(MODE_S, vm_sd, VA_RDONLY + 8), ~0UL);
-  ok("fetch after the entries are off", vm_try(MODE_S, vm_call, VA_DENY + 0x100), 42);
+  vm_expect_ok("sd after the entries are off", vm_try(MODE_S, vm_sd, VA_RDONLY + 8), ~0UL);
+  vm_expect_ok("fetch after the entries are off", vm_try(MODE_S, vm_call, VA_DENY + 0x100), 42);
 
   puts_("U-mode\n");
   build(1);
-  ok("U ld", vm_try(MODE_U, vm_ld, VA_USER), MARK_USER);
-  ok("U fetch", vm_try(MODE_U, vm_call, VA_USER + 0x100), 42);
-  pmp_napot_4k(0, l0_page, PMP_X);
-  fault("U ld through denied table", vm_try(MODE_U, vm_ld, VA_USER), CAUSE_LOAD_ACCESS, VA_USER);
-  fault("U sd through denied table", vm_try(MODE_U, vm_sd, VA_USER + 8), CAUSE_STORE_ACCESS, VA_USER + 8);
-  fault("U fetch through denied table", vm_try(MODE_U, vm_call, VA_USER + 0x100), CAUSE_FETCH_ACCESS, VA_USER + 0x100);
-  pmp_napot_4k(0, l0_page, PMP_R);
-  ok("U ld, table read-only", vm_try(MODE_U, vm_ld, VA_USER), MARK_USER);
-  pmp_napot_4k(0, PA_DENY, 0);
-  fault("U ld to denied page", vm_try(MODE_U, vm_ld, VA_DENY), CAUSE_LOAD_ACCESS, VA_DENY);
-  fault("U fetch from denied page", vm_try(MODE_U, vm_call, VA_DENY + 0x100), CAUSE_FETCH_ACCESS, VA_DENY + 0x100);
+  vm_expect_ok("U ld", vm_try(MODE_U, vm_ld, VA_USER), MARK_USER);
+  vm_expect_ok("U fetch", vm_try(MODE_U, vm_call, VA_USER + 0x100), 42);
+  vm_pmp_page(l0_page, PMP_X);
+  vm_expect_fault("U ld through denied table", vm_try(MODE_U, vm_ld, VA_USER), CAUSE_LOAD_ACCESS, VA_USER);
+  vm_expect_fault("U sd through denied table", vm_try(MODE_U, vm_sd, VA_USER + 8), CAUSE_STORE_ACCESS, VA_USER + 8);
+  vm_expect_fault("U fetch through denied table", vm_try(MODE_U, vm_call, VA_USER + 0x100), CAUSE_FETCH_ACCESS, VA_USER + 0x100);
+  vm_pmp_page(l0_page, PMP_R);
+  vm_expect_ok("U ld, table read-only", vm_try(MODE_U, vm_ld, VA_USER), MARK_USER);
+  vm_pmp_page(PA_DENY, 0);
+  vm_expect_fault("U ld to denied page", vm_try(MODE_U, vm_ld, VA_DENY), CAUSE_LOAD_ACCESS, VA_DENY);
+  vm_expect_fault("U fetch from denied page", vm_try(MODE_U, vm_call, VA_DENY + 0x100), CAUSE_FETCH_ACCESS, VA_DENY + 0x100);
   pmp_clear();
   vm_disable();
 
-  puts_("checks: ");
-  print_udec((uint64_t)checks);
-  putch('\n');
-  return finish("pmp_walk");
+  return vm_finish("pmp_walk");
 }

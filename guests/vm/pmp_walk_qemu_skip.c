@@ -27,28 +27,6 @@
 #define MARK_NOA  0x0000a00000000002UL
 #define MARK_NOD  0x0000d00000000003UL
 
-static int checks;
-static void ck(const char *label, uint64_t got, uint64_t want) {
-  checks++;
-  check(label, got, want);
-}
-static void ok(const char *label, struct vm_access r, uint64_t value) {
-  checks += 1 + (value != ~0UL);
-  vm_expect_ok(label, r, value);
-}
-static void fault(const char *label, struct vm_access r, uint64_t cause, uint64_t va) {
-  checks += 3;
-  vm_expect_fault(label, r, cause, va);
-}
-
-/* PMP entry 0: NAPOT over the 4 KiB page at `pa` with `perms`. */
-static void pmp_page(uint64_t pa, uint64_t perms) {
-  CSR_WRITE(pmpaddr0, (pa >> 2) | 0x1ff);
-  CSR_CLEAR(pmpcfg0, 0xffUL);
-  CSR_SET(pmpcfg0, PMP_NAPOT | perms);
-  vm_sfence();
-}
-
 int main(void) {
   priv_init();
   *(volatile uint64_t *)PA_DATA = MARK_DATA;
@@ -66,37 +44,33 @@ int main(void) {
   vm_enable(0);
 
   puts_("an AMO through a table page S-mode may not read\n");
-  pmp_page(l0_page, 0);
-  fault("amoadd through denied table", vm_try(MODE_S, vm_amoadd, VA_DATA), CAUSE_STORE_ACCESS, VA_DATA);
-  fault("amoadd through denied table, next doubleword", vm_try(MODE_S, vm_amoadd, VA_DATA + 8), CAUSE_STORE_ACCESS, VA_DATA + 8);
-  ck("data unchanged", *(volatile uint64_t *)PA_DATA, MARK_DATA);
+  vm_pmp_page(l0_page, 0);
+  vm_expect_fault("amoadd through denied table", vm_try(MODE_S, vm_amoadd, VA_DATA), CAUSE_STORE_ACCESS, VA_DATA);
+  vm_expect_fault("amoadd through denied table, next doubleword", vm_try(MODE_S, vm_amoadd, VA_DATA + 8), CAUSE_STORE_ACCESS, VA_DATA + 8);
+  check("data unchanged", *(volatile uint64_t *)PA_DATA, MARK_DATA);
 
   puts_("A and D updates to a table page S-mode may read but not write\n");
-  pmp_page(l0_page, PMP_R);
-  ok("ld with A and D set", vm_try(MODE_S, vm_ld, VA_DATA), MARK_DATA);
-  fault("ld with A clear", vm_try(MODE_S, vm_ld, VA_NOA), CAUSE_LOAD_ACCESS, VA_NOA);
-  fault("sd with A clear", vm_try(MODE_S, vm_sd, VA_NOA + 8), CAUSE_STORE_ACCESS, VA_NOA + 8);
-  ok("ld with D clear", vm_try(MODE_S, vm_ld, VA_NOD), MARK_NOD);
-  fault("sd with D clear", vm_try(MODE_S, vm_sd, VA_NOD + 8), CAUSE_STORE_ACCESS, VA_NOD + 8);
-  fault("fetch with A clear", vm_try(MODE_S, vm_call, VA_XNOA), CAUSE_FETCH_ACCESS, VA_XNOA);
-  ck("PTE with A clear unchanged", *pte_noa, noa);
-  ck("PTE with D clear unchanged", *pte_nod, nod);
-  ck("code PTE with A clear unchanged", *pte_xnoa, xnoa);
-  ck("nothing stored", *(volatile uint64_t *)(PA_NOA + 8) | *(volatile uint64_t *)(PA_NOD + 8), 0);
+  vm_pmp_page(l0_page, PMP_R);
+  vm_expect_ok("ld with A and D set", vm_try(MODE_S, vm_ld, VA_DATA), MARK_DATA);
+  vm_expect_fault("ld with A clear", vm_try(MODE_S, vm_ld, VA_NOA), CAUSE_LOAD_ACCESS, VA_NOA);
+  vm_expect_fault("sd with A clear", vm_try(MODE_S, vm_sd, VA_NOA + 8), CAUSE_STORE_ACCESS, VA_NOA + 8);
+  vm_expect_ok("ld with D clear", vm_try(MODE_S, vm_ld, VA_NOD), MARK_NOD);
+  vm_expect_fault("sd with D clear", vm_try(MODE_S, vm_sd, VA_NOD + 8), CAUSE_STORE_ACCESS, VA_NOD + 8);
+  vm_expect_fault("fetch with A clear", vm_try(MODE_S, vm_call, VA_XNOA), CAUSE_FETCH_ACCESS, VA_XNOA);
+  check("PTE with A clear unchanged", *pte_noa, noa);
+  check("PTE with D clear unchanged", *pte_nod, nod);
+  check("code PTE with A clear unchanged", *pte_xnoa, xnoa);
+  check("nothing stored", *(volatile uint64_t *)(PA_NOA + 8) | *(volatile uint64_t *)(PA_NOD + 8), 0);
 
   puts_("with write permission the updates happen\n");
-  pmp_page(l0_page, PMP_R | PMP_W);
-  ok("ld with A clear", vm_try(MODE_S, vm_ld, VA_NOA), MARK_NOA);
-  ck("A set", *pte_noa & (PTE_A | PTE_D), PTE_A);
-  ok("sd with D clear", vm_try(MODE_S, vm_sd, VA_NOD + 8), ~0UL);
-  ck("D set", *pte_nod & (PTE_A | PTE_D), PTE_A | PTE_D);
-  ok("fetch with A clear", vm_try(MODE_S, vm_call, VA_XNOA), 42);
-  ck("code A set", *pte_xnoa & PTE_A, PTE_A);
-  CSR_CLEAR(pmpcfg0, 0xffUL);
+  vm_pmp_page(l0_page, PMP_R | PMP_W);
+  vm_expect_ok("ld with A clear", vm_try(MODE_S, vm_ld, VA_NOA), MARK_NOA);
+  check("A set", *pte_noa & (PTE_A | PTE_D), PTE_A);
+  vm_expect_ok("sd with D clear", vm_try(MODE_S, vm_sd, VA_NOD + 8), ~0UL);
+  check("D set", *pte_nod & (PTE_A | PTE_D), PTE_A | PTE_D);
+  vm_expect_ok("fetch with A clear", vm_try(MODE_S, vm_call, VA_XNOA), 42);
+  check("code A set", *pte_xnoa & PTE_A, PTE_A);
+  vm_pmp_off();
   vm_disable();
-
-  puts_("checks: ");
-  print_udec((uint64_t)checks);
-  putch('\n');
-  return finish("pmp_walk_qemu_skip");
+  return vm_finish("pmp_walk_qemu_skip");
 }

@@ -24,44 +24,32 @@
 #include "priv.h"
 #include "vm.h"
 
-#define VA_BASE 0x40000000UL
-#define LOAD_WANT (((uint64_t)VM_CODE_RET << 32) | VM_CODE_LI_A0_42)
-
 enum { ACC_LOAD, ACC_STORE, ACC_FETCH };
 static const char *const access_name[] = {"load", "store", "fetch"};
 static const uint64_t access_cause[] = {CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, CAUSE_FETCH_PAGE};
 
-static int checks;
-
-/* A short label, built only when a check fails. */
-static char label[128];
-static int label_len;
-static void label_add(const char *s) { while (*s && label_len < (int)sizeof label - 1) label[label_len++] = *s++; label[label_len] = 0; }
-
 static uint64_t cur_mode, cur_sum, cur_mxr, cur_flags;
 static int cur_access;
 
-static void make_label(void) {
-  label_len = 0;
-  label_add(cur_mode == MODE_U ? "U-mode" : "S-mode");
-  label_add(cur_sum ? " SUM=1" : " SUM=0");
-  label_add(cur_mxr ? " MXR=1" : " MXR=0");
-  label_add(" PTE ");
-  label_add(cur_flags & PTE_U ? "U" : "-");
-  label_add(cur_flags & PTE_R ? "R" : "-");
-  label_add(cur_flags & PTE_W ? "W" : "-");
-  label_add(cur_flags & PTE_X ? "X" : "-");
-  label_add(" ");
-  label_add(access_name[cur_access]);
-}
-
+/* check() for the current case, with a label such as "S-mode SUM=1 MXR=0 PTE U-W-
+   store: trapped", built only when the check fails (passing checks print nothing). */
 static void expect(const char *what, uint64_t got, uint64_t want) {
-  checks++;
-  if (got == want) return;
-  make_label();
-  label_add(": ");
-  label_add(what);
-  check(label, got, want);
+  if (got != want) {
+    vm_label_start();
+    vm_label_add(cur_mode == MODE_U ? "U-mode" : "S-mode");
+    vm_label_add(cur_sum ? " SUM=1" : " SUM=0");
+    vm_label_add(cur_mxr ? " MXR=1" : " MXR=0");
+    vm_label_add(" PTE ");
+    vm_label_add(cur_flags & PTE_U ? "U" : "-");
+    vm_label_add(cur_flags & PTE_R ? "R" : "-");
+    vm_label_add(cur_flags & PTE_W ? "W" : "-");
+    vm_label_add(cur_flags & PTE_X ? "X" : "-");
+    vm_label_add(" ");
+    vm_label_add(access_name[cur_access]);
+    vm_label_add(": ");
+    vm_label_add(what);
+  }
+  check(vm_label, got, want);
 }
 
 /* The spec's rules for a leaf PTE at level 0 with A = D = 1. */
@@ -93,10 +81,9 @@ static void run_mode(uint64_t mode) {
   vm_reset();
   vm_map_identity(mode == MODE_U);
   for (int i = 0; i < 16; i++) {
-    uint64_t pa = VM_SCRATCH_PA + (uint64_t)i * PAGE_4K;
     /* V = 1 with R = W = X = 0 is a pointer, also mapped: at level 0 it must fault. */
-    vm_set_pte(VA_BASE + (uint64_t)i * PAGE_4K, 0, ((pa >> 12) << PTE_PPN_SHIFT) | page_flags(i) | PTE_V);
-    vm_put_code(pa);
+    vm_set_pte(vm_test_va(i), 0, vm_pte_value(vm_test_pa(i), page_flags(i)));
+    vm_put_code(vm_test_pa(i));
   }
   vm_enable(0);
   cur_mode = mode;
@@ -109,7 +96,7 @@ static void run_mode(uint64_t mode) {
     puts_(cur_sum ? " SUM=1" : " SUM=0");
     puts_(cur_mxr ? " MXR=1\n" : " MXR=0\n");
     for (int i = 0; i < 16; i++) {
-      uint64_t va = VA_BASE + (uint64_t)i * PAGE_4K, pa = VM_SCRATCH_PA + (uint64_t)i * PAGE_4K;
+      uint64_t va = vm_test_va(i), pa = vm_test_pa(i);
       cur_flags = page_flags(i);
       for (int a = ACC_LOAD; a <= ACC_FETCH; a++) {
         cur_access = a;
@@ -122,7 +109,7 @@ static void run_mode(uint64_t mode) {
         else r = vm_try(mode, vm_call, va);
         if (ok) {
           expect("trapped", r.trapped, 0);
-          if (a == ACC_LOAD) expect("value", r.value, LOAD_WANT);
+          if (a == ACC_LOAD) expect("value", r.value, VM_CODE_DWORD(42));
           if (a == ACC_FETCH) expect("value", r.value, 42);
         } else {
           expect("trapped", r.trapped, 1);
@@ -141,8 +128,5 @@ int main(void) {
   priv_init();
   run_mode(MODE_S);
   run_mode(MODE_U);
-  puts_("checks: ");
-  print_dec(checks);
-  putch('\n');
-  return finish("pte_permissions");
+  return vm_finish("pte_permissions");
 }

@@ -47,14 +47,6 @@
 #define DATA_FLAGS (PTE_R | PTE_W | PTE_A | PTE_D)
 #define CODE_FLAGS (PTE_X | PTE_A)
 
-static int checks;
-static void ck(const char *label, uint64_t got, uint64_t want) {
-  checks++;
-  check(label, got, want);
-}
-
-static uint64_t leaf(uint64_t pa, uint64_t flags) { return ((pa >> 12) << PTE_PPN_SHIFT) | flags | PTE_V; }
-
 static uint64_t *root1, *root2;
 static uint64_t satp1, satp2;
 static volatile uint64_t *pte1_p, *pte2_p, *pte_m, *pte_g, *pte1_code, *pte2_code, *l1_t;
@@ -92,7 +84,7 @@ static uint64_t s_remap_leaf(uint64_t arg) {
   int form = (int)(arg >> 8);
   out[0] = ldv(VA_P);
   st(VA_P + 8, 0x0100 + page);
-  *pte1_p = leaf(DATA_PAGE(page), DATA_FLAGS);
+  *pte1_p = vm_pte_value(DATA_PAGE(page), DATA_FLAGS);
   fence_form(form, VA_P + 0x238, ASID1);
   out[1] = ldv(VA_P);
   st(VA_P + 8, 0x0200 + page);
@@ -105,7 +97,7 @@ static uint64_t s_remap_mega(uint64_t arg) {
   int form = (int)(arg >> 8);
   out[0] = ldv(VA_M + 0x1230);
   st(VA_M + 0x1238, 0x0300 + mega);
-  *pte_m = leaf(MEGA_PAGE(mega), DATA_FLAGS);
+  *pte_m = vm_pte_value(MEGA_PAGE(mega), DATA_FLAGS);
   fence_form(form, VA_M + PAGE_2M - 2 * PAGE_4K, ASID1);
   out[1] = ldv(VA_M + 0x1230);
   st(VA_M + 0x1238, 0x0400 + mega);
@@ -152,7 +144,7 @@ static uint64_t s_fence_other(uint64_t arg) {
   out[0] = ldv(VA_P);
   set_satp(satp2);
   out[1] = ldv(VA_P);
-  *pte1_p = leaf(DATA_PAGE(page), DATA_FLAGS);
+  *pte1_p = vm_pte_value(DATA_PAGE(page), DATA_FLAGS);
   fence_form(form, VA_P, ASID1);
   out[2] = ldv(VA_P);          /* address space 2: unchanged */
   set_satp(satp1);
@@ -172,7 +164,7 @@ static uint64_t s_global(uint64_t arg) {
   out[0] = ldv(VA_G);
   set_satp(satp2);
   out[1] = ldv(VA_G);
-  *pte_g = leaf(DATA_PAGE(page), DATA_FLAGS | PTE_G);
+  *pte_g = vm_pte_value(DATA_PAGE(page), DATA_FLAGS | PTE_G);
   fence_form(form, VA_G + 0x10, 0);
   out[2] = ldv(VA_G);
   set_satp(satp1);
@@ -184,30 +176,23 @@ static uint64_t s_global(uint64_t arg) {
   return 0;
 }
 
-/* Code page k holds "li a0, 100 + k; ret"; new code written to it says 200 + k. */
-static void put_li_ret(uint64_t pa, uint64_t imm) {
-  volatile uint32_t *p = (volatile uint32_t *)pa;
-  p[0] = (uint32_t)(imm << 20) | 0x513u;   /* addi a0, zero, imm */
-  p[1] = VM_CODE_RET;
-}
-
-/* S-mode instruction fetches through VA_CODE. */
+/* S-mode instruction fetches through VA_CODE. Code page k holds "li a0, 100 + k; ret";
+   new code written to page 0 says 200. */
 static uint64_t s_fetch(uint64_t unused) {
   (void)unused;
   set_satp(satp1);
   out[0] = vm_call(VA_CODE);                           /* code page 0 */
-  put_li_ret(CODE_PAGE(0), 200);                       /* new code, same page */
-  asm volatile("fence.i" ::: "memory");
+  vm_put_li_ret(CODE_PAGE(0), 200);                    /* new code, same page (and fence.i) */
   out[1] = vm_call(VA_CODE);
-  *pte1_code = leaf(CODE_PAGE(1), CODE_FLAGS);         /* remapped */
+  *pte1_code = vm_pte_value(CODE_PAGE(1), CODE_FLAGS); /* remapped */
   fence_va(VA_CODE + 0x40);
   asm volatile("fence.i" ::: "memory");
   out[2] = vm_call(VA_CODE);
-  *pte1_code = leaf(CODE_PAGE(2), CODE_FLAGS);
+  *pte1_code = vm_pte_value(CODE_PAGE(2), CODE_FLAGS);
   fence_asid(ASID1);
   asm volatile("fence.i" ::: "memory");
   out[3] = vm_call(VA_CODE);
-  *pte1_code = leaf(CODE_PAGE(3), CODE_FLAGS);
+  *pte1_code = vm_pte_value(CODE_PAGE(3), CODE_FLAGS);
   fence_va_asid(VA_CODE, ASID1);
   asm volatile("fence.i" ::: "memory");
   out[4] = vm_call(VA_CODE);
@@ -215,7 +200,7 @@ static uint64_t s_fetch(uint64_t unused) {
   out[5] = vm_call(VA_CODE);
   set_satp(satp1);
   out[6] = vm_call(VA_CODE);
-  *pte1_code = leaf(CODE_PAGE(5), CODE_FLAGS);
+  *pte1_code = vm_pte_value(CODE_PAGE(5), CODE_FLAGS);
   fence_all();
   asm volatile("fence.i" ::: "memory");
   out[7] = vm_call(VA_CODE);
@@ -228,7 +213,7 @@ static uint64_t s_fetch(uint64_t unused) {
 static void run_s(uint64_t (*fn)(uint64_t), uint64_t arg) {
   trap_reset();
   priv_run(MODE_S, fn, arg);
-  ck("no trap", trap_count, 0);
+  check("no trap", trap_count, 0);
 }
 
 static uint64_t cur_page = 1;   /* data page VA_P of address space 1 maps now */
@@ -240,8 +225,7 @@ int main(void) {
     *(volatile uint64_t *)(DATA_PAGE(k) + 8) = 0;
   }
   for (int k = 0; k < 2; k++) *(volatile uint64_t *)(MEGA_PAGE(k) + 0x1230) = MARK(100 + k);
-  for (int k = 0; k < 6; k++) put_li_ret(CODE_PAGE(k), 100 + k);
-  asm volatile("fence.i" ::: "memory");
+  for (int k = 0; k < 6; k++) vm_put_li_ret(CODE_PAGE(k), 100 + k);
 
   /* Address space 1. */
   vm_reset();
@@ -257,7 +241,7 @@ int main(void) {
   {
     /* A second level-0 table for VA_T's 2 MiB region, mapping VA_T to page 21. */
     uint64_t *t0 = vm_new_table();
-    t0[vm_vpn(VA_T, 0)] = leaf(DATA_PAGE(21), DATA_FLAGS);
+    t0[vm_vpn(VA_T, 0)] = vm_pte_value(DATA_PAGE(21), DATA_FLAGS);
     t0_new = vm_pointer_pte(t0);
   }
   /* Address space 2: its own VA_P and VA_CODE; the global page's tables shared. */
@@ -279,51 +263,51 @@ int main(void) {
   for (int form = 0; form < 4; form++) {
     uint64_t page = next++;
     run_s(s_remap_leaf, (uint64_t)form << 8 | page);
-    ck(form_name[form], out[0], MARK(cur_page));
-    ck(form_name[form], out[1], MARK(page));
-    ck(form_name[form], *(volatile uint64_t *)(DATA_PAGE(cur_page) + 8), 0x0100 + page);
-    ck(form_name[form], *(volatile uint64_t *)(DATA_PAGE(page) + 8), 0x0200 + page);
+    check(form_name[form], out[0], MARK(cur_page));
+    check(form_name[form], out[1], MARK(page));
+    check(form_name[form], *(volatile uint64_t *)(DATA_PAGE(cur_page) + 8), 0x0100 + page);
+    check(form_name[form], *(volatile uint64_t *)(DATA_PAGE(page) + 8), 0x0200 + page);
     cur_page = page;
   }
 
   puts_("a megapage is fenced by any address inside it\n");
   run_s(s_remap_mega, (uint64_t)FORM_VA << 8 | 1);
-  ck("megapage, sfence.vma va, zero", out[0], MARK(100));
-  ck("megapage, sfence.vma va, zero", out[1], MARK(101));
-  ck("megapage store", *(volatile uint64_t *)(MEGA_PAGE(0) + 0x1238), 0x0301);
-  ck("megapage store", *(volatile uint64_t *)(MEGA_PAGE(1) + 0x1238), 0x0401);
+  check("megapage, sfence.vma va, zero", out[0], MARK(100));
+  check("megapage, sfence.vma va, zero", out[1], MARK(101));
+  check("megapage store", *(volatile uint64_t *)(MEGA_PAGE(0) + 0x1238), 0x0301);
+  check("megapage store", *(volatile uint64_t *)(MEGA_PAGE(1) + 0x1238), 0x0401);
   run_s(s_remap_mega, (uint64_t)FORM_VA_ASID << 8 | 0);
-  ck("megapage, sfence.vma va, asid", out[0], MARK(101));
-  ck("megapage, sfence.vma va, asid", out[1], MARK(100));
+  check("megapage, sfence.vma va, asid", out[0], MARK(101));
+  check("megapage, sfence.vma va, asid", out[1], MARK(100));
 
   puts_("a changed non-leaf PTE is visible after sfence.vma with rs1 = x0\n");
   run_s(s_swap_table, FORM_ALL);
-  ck("table swap, sfence.vma zero, zero", out[0], MARK(20));
-  ck("table swap, sfence.vma zero, zero", out[1], MARK(21));
+  check("table swap, sfence.vma zero, zero", out[0], MARK(20));
+  check("table swap, sfence.vma zero, zero", out[1], MARK(21));
   run_s(s_swap_table, FORM_ASID);
-  ck("table swap, sfence.vma zero, asid", out[0], MARK(21));
-  ck("table swap, sfence.vma zero, asid", out[1], MARK(20));
+  check("table swap, sfence.vma zero, asid", out[0], MARK(21));
+  check("table swap, sfence.vma zero, asid", out[1], MARK(20));
 
   puts_("csrw satp between two ASIDs: each sees its own mapping\n");
   run_s(s_switch, 0);
-  ck("ASID 1 load", out[0], MARK(cur_page));
-  ck("ASID 2 load", out[1], MARK(2));
-  ck("ASID 1 load again", out[2], MARK(cur_page));
-  ck("ASID 1 sees its store", out[3], 0x1111);
-  ck("ASID 2 load again", out[4], MARK(2));
-  ck("ASID 2 sees its store", out[5], 0x2222);
-  ck("ASID 1 store reached its page", *(volatile uint64_t *)(DATA_PAGE(cur_page) + 16), 0x1111);
-  ck("ASID 2 store reached its page", *(volatile uint64_t *)(DATA_PAGE(2) + 16), 0x2222);
+  check("ASID 1 load", out[0], MARK(cur_page));
+  check("ASID 2 load", out[1], MARK(2));
+  check("ASID 1 load again", out[2], MARK(cur_page));
+  check("ASID 1 sees its store", out[3], 0x1111);
+  check("ASID 2 load again", out[4], MARK(2));
+  check("ASID 2 sees its store", out[5], 0x2222);
+  check("ASID 1 store reached its page", *(volatile uint64_t *)(DATA_PAGE(cur_page) + 16), 0x1111);
+  check("ASID 2 store reached its page", *(volatile uint64_t *)(DATA_PAGE(2) + 16), 0x2222);
 
   puts_("sfence.vma names an address space other than the current one\n");
   for (int form = FORM_ASID; form <= FORM_VA_ASID; form++) {
     uint64_t page = next++;
     run_s(s_fence_other, (uint64_t)form << 8 | page);
-    ck(form_name[form], out[0], MARK(cur_page));
-    ck(form_name[form], out[1], MARK(2));
-    ck(form_name[form], out[2], MARK(2));
-    ck(form_name[form], out[3], MARK(page));
-    ck(form_name[form], out[4], MARK(2));
+    check(form_name[form], out[0], MARK(cur_page));
+    check(form_name[form], out[1], MARK(2));
+    check(form_name[form], out[2], MARK(2));
+    check(form_name[form], out[3], MARK(page));
+    check(form_name[form], out[4], MARK(2));
     cur_page = page;
   }
 
@@ -332,29 +316,26 @@ int main(void) {
   for (int form = FORM_ALL; form <= FORM_VA; form++) {
     uint64_t page = next++;
     run_s(s_global, (uint64_t)form << 8 | page);
-    ck(form_name[form], out[0], MARK(gpage));
-    ck(form_name[form], out[1], MARK(gpage));
-    ck(form_name[form], out[2], MARK(page));
-    ck(form_name[form], out[3], MARK(page));
-    ck(form_name[form], out[4], 0x6000 + page);
+    check(form_name[form], out[0], MARK(gpage));
+    check(form_name[form], out[1], MARK(gpage));
+    check(form_name[form], out[2], MARK(page));
+    check(form_name[form], out[3], MARK(page));
+    check(form_name[form], out[4], 0x6000 + page);
     gpage = page;
   }
 
   puts_("instruction fetch: new code and remapped code pages\n");
   run_s(s_fetch, 0);
-  ck("fetch code page 0", out[0], 100);
-  ck("new code after fence.i", out[1], 200);
-  ck("remap, sfence.vma va, zero", out[2], 101);
-  ck("remap, sfence.vma zero, asid", out[3], 102);
-  ck("remap, sfence.vma va, asid", out[4], 103);
-  ck("ASID 2 fetches its own page", out[5], 104);
-  ck("ASID 1 again", out[6], 103);
-  ck("remap, sfence.vma zero, zero", out[7], 105);
-  ck("ASID 2 unchanged", out[8], 104);
+  check("fetch code page 0", out[0], 100);
+  check("new code after fence.i", out[1], 200);
+  check("remap, sfence.vma va, zero", out[2], 101);
+  check("remap, sfence.vma zero, asid", out[3], 102);
+  check("remap, sfence.vma va, asid", out[4], 103);
+  check("ASID 2 fetches its own page", out[5], 104);
+  check("ASID 1 again", out[6], 103);
+  check("remap, sfence.vma zero, zero", out[7], 105);
+  check("ASID 2 unchanged", out[8], 104);
 
   vm_disable();
-  puts_("checks: ");
-  print_udec((uint64_t)checks);
-  putch('\n');
-  return finish("sfence_asid");
+  return vm_finish("sfence_asid");
 }

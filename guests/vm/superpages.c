@@ -33,18 +33,6 @@
 static volatile uint64_t marker = 0x0123456789abcdefUL;
 static volatile uint64_t target;
 
-static int checks;
-static void t_check(const char *label, uint64_t got, uint64_t want) { checks++; check(label, got, want); }
-static void t_ok(const char *label, struct vm_access r, uint64_t value) {
-  t_check(label, r.trapped, 0);
-  if (value != ~0UL) t_check(label, r.value, value);
-}
-static void t_fault(const char *label, struct vm_access r, uint64_t cause, uint64_t va) {
-  t_check(label, r.trapped, 1);
-  t_check(label, r.cause, cause);
-  t_check(label, r.tval, va);
-}
-
 /* The gigapage's virtual address for a physical address in RAM. */
 static uint64_t giga_va(uint64_t pa) { return VA_GIGA + (pa - PA_GIGA); }
 
@@ -55,9 +43,9 @@ int main(void) {
   uint64_t rwx = PTE_R | PTE_W | PTE_X | PTE_A | PTE_D;
   vm_map(VA_MEGA, VM_SCRATCH_PA, PAGE_2M, rwx);
   vm_map(VA_GIGA, PA_GIGA, PAGE_1G, rwx);
-  vm_set_pte(VA_MIS1, 1, (((VM_SCRATCH_PA >> 12) + 1) << PTE_PPN_SHIFT) | rwx | PTE_V);
-  vm_set_pte(VA_MIS2A, 2, (((PA_GIGA + PAGE_2M) >> 12) << PTE_PPN_SHIFT) | rwx | PTE_V);
-  vm_set_pte(VA_MIS2B, 2, (((PA_GIGA + PAGE_4K) >> 12) << PTE_PPN_SHIFT) | rwx | PTE_V);
+  vm_set_pte(VA_MIS1, 1, vm_pte_value(VM_SCRATCH_PA + PAGE_4K, rwx));
+  vm_set_pte(VA_MIS2A, 2, vm_pte_value(PA_GIGA + PAGE_2M, rwx));
+  vm_set_pte(VA_MIS2B, 2, vm_pte_value(PA_GIGA + PAGE_4K, rwx));
 
   volatile uint64_t *mega = (volatile uint64_t *)VM_SCRATCH_PA;
   mega[0] = 0x1111111111111111UL;
@@ -70,66 +58,63 @@ int main(void) {
   vm_enable(0);
 
   puts_("2 MiB page: offsets within it\n");
-  t_ok("mega ld +0", vm_try(MODE_S, vm_ld, VA_MEGA), 0x1111111111111111UL);
-  t_ok("mega ld +0x1000", vm_try(MODE_S, vm_ld, VA_MEGA + 0x1000), 0x2222222222222222UL);
-  t_ok("mega ld +0x123450", vm_try(MODE_S, vm_ld, VA_MEGA + 0x123450), 0x3333333333333333UL);
-  t_ok("mega ld last dword", vm_try(MODE_S, vm_ld, VA_MEGA + PAGE_2M - 8), 0x44444444444444a5UL);
-  t_ok("mega lbu last byte", vm_try(MODE_S, vm_lbu, VA_MEGA + PAGE_2M - 1), 0x44);
-  t_ok("mega lbu last dword low byte", vm_try(MODE_S, vm_lbu, VA_MEGA + PAGE_2M - 8), 0xa5);
-  t_ok("mega sd +0x1abcd8", vm_try(MODE_S, vm_sd, VA_MEGA + 0x1abcd8), ~0UL);
-  t_check("mega sd reached PA +0x1abcd8", *(volatile uint64_t *)(VM_SCRATCH_PA + 0x1abcd8), vm_sd_value);
-  t_ok("mega fetch +0x1ff000", vm_try(MODE_S, vm_call, VA_MEGA + CODE_OFF), 42);
-  t_fault("mega: the byte just past it is unmapped", vm_try(MODE_S, vm_lbu, VA_MEGA + PAGE_2M), CAUSE_LOAD_PAGE, VA_MEGA + PAGE_2M);
+  vm_expect_ok("mega ld +0", vm_try(MODE_S, vm_ld, VA_MEGA), 0x1111111111111111UL);
+  vm_expect_ok("mega ld +0x1000", vm_try(MODE_S, vm_ld, VA_MEGA + 0x1000), 0x2222222222222222UL);
+  vm_expect_ok("mega ld +0x123450", vm_try(MODE_S, vm_ld, VA_MEGA + 0x123450), 0x3333333333333333UL);
+  vm_expect_ok("mega ld last dword", vm_try(MODE_S, vm_ld, VA_MEGA + PAGE_2M - 8), 0x44444444444444a5UL);
+  vm_expect_ok("mega lbu last byte", vm_try(MODE_S, vm_lbu, VA_MEGA + PAGE_2M - 1), 0x44);
+  vm_expect_ok("mega lbu last dword low byte", vm_try(MODE_S, vm_lbu, VA_MEGA + PAGE_2M - 8), 0xa5);
+  vm_expect_ok("mega sd +0x1abcd8", vm_try(MODE_S, vm_sd, VA_MEGA + 0x1abcd8), ~0UL);
+  check("mega sd reached PA +0x1abcd8", *(volatile uint64_t *)(VM_SCRATCH_PA + 0x1abcd8), vm_sd_value);
+  vm_expect_ok("mega fetch +0x1ff000", vm_try(MODE_S, vm_call, VA_MEGA + CODE_OFF), 42);
+  vm_expect_fault("mega: the byte just past it is unmapped", vm_try(MODE_S, vm_lbu, VA_MEGA + PAGE_2M), CAUSE_LOAD_PAGE, VA_MEGA + PAGE_2M);
 
   puts_("1 GiB page: the program's own data through VA 0x100000000\n");
-  t_ok("giga ld marker", vm_try(MODE_S, vm_ld, giga_va((uint64_t)&marker)), 0x0123456789abcdefUL);
+  vm_expect_ok("giga ld marker", vm_try(MODE_S, vm_ld, giga_va((uint64_t)&marker)), 0x0123456789abcdefUL);
   target = 0;
-  t_ok("giga sd target", vm_try(MODE_S, vm_sd, giga_va((uint64_t)&target)), ~0UL);
-  t_check("giga sd reached target", target, vm_sd_value);
-  t_ok("giga ld scratch +0x1000", vm_try(MODE_S, vm_ld, giga_va(VM_SCRATCH_PA + 0x1000)), 0x2222222222222222UL);
-  t_ok("giga fetch", vm_try(MODE_S, vm_call, giga_va(VM_SCRATCH_PA + CODE_OFF)), 42);
-  t_ok("giga lbu last byte of RAM", vm_try(MODE_S, vm_lbu, giga_va(RAM_LAST)), 0x5c);
-  t_fault("giga lbu last byte (PA 0xbfffffff, no memory): access fault", vm_try(MODE_S, vm_lbu, VA_GIGA + PAGE_1G - 1),
-          CAUSE_LOAD_ACCESS, VA_GIGA + PAGE_1G - 1);
-  t_fault("giga sd last dword (no memory): access fault", vm_try(MODE_S, vm_sd, VA_GIGA + PAGE_1G - 8),
-          CAUSE_STORE_ACCESS, VA_GIGA + PAGE_1G - 8);
-  t_ok("S ld marker through the identity gigapage", vm_try(MODE_S, vm_ld, (uint64_t)&marker), 0x0123456789abcdefUL);
+  vm_expect_ok("giga sd target", vm_try(MODE_S, vm_sd, giga_va((uint64_t)&target)), ~0UL);
+  check("giga sd reached target", target, vm_sd_value);
+  vm_expect_ok("giga ld scratch +0x1000", vm_try(MODE_S, vm_ld, giga_va(VM_SCRATCH_PA + 0x1000)), 0x2222222222222222UL);
+  vm_expect_ok("giga fetch", vm_try(MODE_S, vm_call, giga_va(VM_SCRATCH_PA + CODE_OFF)), 42);
+  vm_expect_ok("giga lbu last byte of RAM", vm_try(MODE_S, vm_lbu, giga_va(RAM_LAST)), 0x5c);
+  vm_expect_fault("giga lbu last byte (PA 0xbfffffff, no memory): access fault", vm_try(MODE_S, vm_lbu, VA_GIGA + PAGE_1G - 1),
+                  CAUSE_LOAD_ACCESS, VA_GIGA + PAGE_1G - 1);
+  vm_expect_fault("giga sd last dword (no memory): access fault", vm_try(MODE_S, vm_sd, VA_GIGA + PAGE_1G - 8),
+                  CAUSE_STORE_ACCESS, VA_GIGA + PAGE_1G - 8);
+  vm_expect_ok("S ld marker through the identity gigapage", vm_try(MODE_S, vm_ld, (uint64_t)&marker), 0x0123456789abcdefUL);
 
   puts_("misaligned megapage (level 1, PPN[0] = 1)\n");
-  t_fault("mis1 ld", vm_try(MODE_S, vm_ld, VA_MIS1 + 0x18), CAUSE_LOAD_PAGE, VA_MIS1 + 0x18);
-  t_fault("mis1 lbu last byte", vm_try(MODE_S, vm_lbu, VA_MIS1 + PAGE_2M - 1), CAUSE_LOAD_PAGE, VA_MIS1 + PAGE_2M - 1);
-  t_fault("mis1 sd", vm_try(MODE_S, vm_sd, VA_MIS1 + 0x20), CAUSE_STORE_PAGE, VA_MIS1 + 0x20);
-  t_fault("mis1 fetch", vm_try(MODE_S, vm_call, VA_MIS1 + CODE_OFF), CAUSE_FETCH_PAGE, VA_MIS1 + CODE_OFF);
-  t_check("mis1 sd wrote nothing", mega[0x1020 / 8] | mega[0x20 / 8], 0);
+  vm_expect_fault("mis1 ld", vm_try(MODE_S, vm_ld, VA_MIS1 + 0x18), CAUSE_LOAD_PAGE, VA_MIS1 + 0x18);
+  vm_expect_fault("mis1 lbu last byte", vm_try(MODE_S, vm_lbu, VA_MIS1 + PAGE_2M - 1), CAUSE_LOAD_PAGE, VA_MIS1 + PAGE_2M - 1);
+  vm_expect_fault("mis1 sd", vm_try(MODE_S, vm_sd, VA_MIS1 + 0x20), CAUSE_STORE_PAGE, VA_MIS1 + 0x20);
+  vm_expect_fault("mis1 fetch", vm_try(MODE_S, vm_call, VA_MIS1 + CODE_OFF), CAUSE_FETCH_PAGE, VA_MIS1 + CODE_OFF);
+  check("mis1 sd wrote nothing", mega[0x1020 / 8] | mega[0x20 / 8], 0);
 
   puts_("misaligned gigapage (level 2, PPN[1] = 1)\n");
-  t_fault("mis2a ld", vm_try(MODE_S, vm_ld, VA_MIS2A + 0x1000), CAUSE_LOAD_PAGE, VA_MIS2A + 0x1000);
-  t_fault("mis2a sd", vm_try(MODE_S, vm_sd, VA_MIS2A + 0x3ff8), CAUSE_STORE_PAGE, VA_MIS2A + 0x3ff8);
-  t_fault("mis2a fetch", vm_try(MODE_S, vm_call, VA_MIS2A + (VM_SCRATCH_PA - PA_GIGA)), CAUSE_FETCH_PAGE,
-          VA_MIS2A + (VM_SCRATCH_PA - PA_GIGA));
+  vm_expect_fault("mis2a ld", vm_try(MODE_S, vm_ld, VA_MIS2A + 0x1000), CAUSE_LOAD_PAGE, VA_MIS2A + 0x1000);
+  vm_expect_fault("mis2a sd", vm_try(MODE_S, vm_sd, VA_MIS2A + 0x3ff8), CAUSE_STORE_PAGE, VA_MIS2A + 0x3ff8);
+  vm_expect_fault("mis2a fetch", vm_try(MODE_S, vm_call, VA_MIS2A + (VM_SCRATCH_PA - PA_GIGA)), CAUSE_FETCH_PAGE,
+                  VA_MIS2A + (VM_SCRATCH_PA - PA_GIGA));
 
   puts_("misaligned gigapage (level 2, PPN[0] = 1)\n");
-  t_fault("mis2b ld", vm_try(MODE_S, vm_ld, VA_MIS2B + 8), CAUSE_LOAD_PAGE, VA_MIS2B + 8);
-  t_fault("mis2b sd", vm_try(MODE_S, vm_sd, VA_MIS2B + 0x2000), CAUSE_STORE_PAGE, VA_MIS2B + 0x2000);
-  t_fault("mis2b fetch", vm_try(MODE_S, vm_call, VA_MIS2B + (VM_SCRATCH_PA - PA_GIGA) + CODE_OFF), CAUSE_FETCH_PAGE,
-          VA_MIS2B + (VM_SCRATCH_PA - PA_GIGA) + CODE_OFF);
+  vm_expect_fault("mis2b ld", vm_try(MODE_S, vm_ld, VA_MIS2B + 8), CAUSE_LOAD_PAGE, VA_MIS2B + 8);
+  vm_expect_fault("mis2b sd", vm_try(MODE_S, vm_sd, VA_MIS2B + 0x2000), CAUSE_STORE_PAGE, VA_MIS2B + 0x2000);
+  vm_expect_fault("mis2b fetch", vm_try(MODE_S, vm_call, VA_MIS2B + (VM_SCRATCH_PA - PA_GIGA) + CODE_OFF), CAUSE_FETCH_PAGE,
+                  VA_MIS2B + (VM_SCRATCH_PA - PA_GIGA) + CODE_OFF);
 
   puts_("U-mode through a user megapage\n");
   vm_disable();
   vm_reset();
   vm_map_identity(1);
   vm_map(VA_MEGA, VM_SCRATCH_PA, PAGE_2M, rwx | PTE_U);
-  vm_set_pte(VA_MIS1, 1, (((VM_SCRATCH_PA >> 12) + 1) << PTE_PPN_SHIFT) | rwx | PTE_U | PTE_V);
+  vm_set_pte(VA_MIS1, 1, vm_pte_value(VM_SCRATCH_PA + PAGE_4K, rwx | PTE_U));
   vm_enable(0);
-  t_ok("U mega ld +0x123450", vm_try(MODE_U, vm_ld, VA_MEGA + 0x123450), 0x3333333333333333UL);
-  t_ok("U mega fetch", vm_try(MODE_U, vm_call, VA_MEGA + CODE_OFF), 42);
-  t_fault("U mis1 ld", vm_try(MODE_U, vm_ld, VA_MIS1), CAUSE_LOAD_PAGE, VA_MIS1);
-  t_fault("U mis1 sd", vm_try(MODE_U, vm_sd, VA_MIS1 + 8), CAUSE_STORE_PAGE, VA_MIS1 + 8);
-  t_fault("U mis1 fetch", vm_try(MODE_U, vm_call, VA_MIS1 + CODE_OFF), CAUSE_FETCH_PAGE, VA_MIS1 + CODE_OFF);
+  vm_expect_ok("U mega ld +0x123450", vm_try(MODE_U, vm_ld, VA_MEGA + 0x123450), 0x3333333333333333UL);
+  vm_expect_ok("U mega fetch", vm_try(MODE_U, vm_call, VA_MEGA + CODE_OFF), 42);
+  vm_expect_fault("U mis1 ld", vm_try(MODE_U, vm_ld, VA_MIS1), CAUSE_LOAD_PAGE, VA_MIS1);
+  vm_expect_fault("U mis1 sd", vm_try(MODE_U, vm_sd, VA_MIS1 + 8), CAUSE_STORE_PAGE, VA_MIS1 + 8);
+  vm_expect_fault("U mis1 fetch", vm_try(MODE_U, vm_call, VA_MIS1 + CODE_OFF), CAUSE_FETCH_PAGE, VA_MIS1 + CODE_OFF);
   vm_disable();
 
-  puts_("checks: ");
-  print_dec(checks);
-  putch('\n');
-  return finish("superpages");
+  return vm_finish("superpages");
 }

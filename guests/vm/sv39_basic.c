@@ -44,5 +44,5 @@ int main(void) {
   puts_("Bare turns translation off\n");
   vm_disable();
   vm_expect_ok("S ld physical under Bare", vm_try(MODE_S, vm_ld, PA_DATA + 8), vm_sd_value);
-  return finish("sv39_basic");
+  return vm_finish("sv39_basic");
 }
