@@ -1,7 +1,8 @@
 /* Macros for assembly guest tests: each case computes a value with the exact
    instruction under test and hands it to check(label, got, want) from guest.c, which
-   prints a FAIL line on a mismatch. main() ends with finish(name). t0-t6 and a3-a7 are
-   scratch; s1 is preserved across check(). */
+   prints a FAIL line on a mismatch. main() ends with finish(name). CHECK sets a0-a2
+   and calls check() through crt.S's check_preserving, so every other register keeps
+   its value across it. */
 #ifndef ASM_TEST_H
 #define ASM_TEST_H
 
@@ -14,7 +15,7 @@
 
 /* check(label, reg, want) */
 #define CHECK(label, reg, want) \
-  mv a1, reg; li a2, want; la a0, 8f; call check; \
+  mv a1, reg; li a2, want; la a0, 8f; call check_preserving; \
   .pushsection .rodata; 8: .asciz label; .popsection
 
 #define STR_(...) #__VA_ARGS__

@@ -43,6 +43,48 @@ guest_secondary_start:
   call secondary_main
   j park
 
+# check(a0 = label, a1 = got, a2 = want) for the assembly tests (asm_test.h's CHECK):
+# saves every caller-saved register around the C check(), so a test may keep values
+# in any register across a check.
+  .globl check_preserving
+check_preserving:
+  addi sp, sp, -128
+  sd ra, 0(sp)
+  sd t0, 8(sp)
+  sd t1, 16(sp)
+  sd t2, 24(sp)
+  sd t3, 32(sp)
+  sd t4, 40(sp)
+  sd t5, 48(sp)
+  sd t6, 56(sp)
+  sd a0, 64(sp)
+  sd a1, 72(sp)
+  sd a2, 80(sp)
+  sd a3, 88(sp)
+  sd a4, 96(sp)
+  sd a5, 104(sp)
+  sd a6, 112(sp)
+  sd a7, 120(sp)
+  call check
+  ld ra, 0(sp)
+  ld t0, 8(sp)
+  ld t1, 16(sp)
+  ld t2, 24(sp)
+  ld t3, 32(sp)
+  ld t4, 40(sp)
+  ld t5, 48(sp)
+  ld t6, 56(sp)
+  ld a0, 64(sp)
+  ld a1, 72(sp)
+  ld a2, 80(sp)
+  ld a3, 88(sp)
+  ld a4, 96(sp)
+  ld a5, 104(sp)
+  ld a6, 112(sp)
+  ld a7, 120(sp)
+  addi sp, sp, 128
+  ret
+
 # Any trap a test did not expect: report it and fail.
   .align 2
   .globl guest_default_trap
