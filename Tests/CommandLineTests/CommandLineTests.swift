@@ -4,40 +4,9 @@ import XCTest
 /// `pagoda` as a user runs it: bad flags and bad kernels give one clear line on
 /// standard error and a distinct non-zero exit status, never a crash.
 final class CommandLineTests: XCTestCase {
-    /// The pagoda executable next to the test bundle.
-    static let pagoda: URL = URL(fileURLWithPath: CommandLine.arguments[0])
-        .deletingLastPathComponent().appendingPathComponent("pagoda")
+    typealias Result = PagodaProcess.Result
 
-    static let repositoryRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url
-    }()
-
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    func run(_ arguments: [String]) throws -> Result {
-        guard FileManager.default.isExecutableFile(atPath: Self.pagoda.path) else {
-            throw XCTSkip("pagoda executable not found at \(Self.pagoda.path)")
-        }
-        let process = Process()
-        process.executableURL = Self.pagoda
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .exit, "pagoda must not die from a signal")
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> Result { try PagodaProcess.run(arguments) }
 
     func temporaryFile(_ bytes: [UInt8], name: String = "kernel.elf") throws -> String {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pagoda-cli-\(UUID().uuidString)")
@@ -102,8 +71,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testGuestExitStatusComesThrough() throws {
-        let smoke = Self.repositoryRoot.appendingPathComponent("guests/build/isa/smoke.elf").path
-        guard FileManager.default.fileExists(atPath: smoke) else { throw XCTSkip("guests not built") }
+        let smoke = try PagodaProcess.guest("isa/smoke.elf")
         let r = try run(["run", smoke])
         XCTAssertEqual(r.status, 0)
         XCTAssertEqual(r.stdout, "hello from a guest\nPASS smoke\n")
@@ -113,8 +81,7 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testStatisticsFile() throws {
-        let smoke = Self.repositoryRoot.appendingPathComponent("guests/build/isa/smoke.elf").path
-        guard FileManager.default.fileExists(atPath: smoke) else { throw XCTSkip("guests not built") }
+        let smoke = try PagodaProcess.guest("isa/smoke.elf")
         let stats = try temporaryFile([], name: "stats.json")
         let r = try run(["run", "--stats", stats, "--stats-interval", "50", smoke])
         XCTAssertEqual(r.status, 0)

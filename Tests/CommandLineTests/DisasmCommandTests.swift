@@ -3,41 +3,9 @@ import XCTest
 
 /// `pagoda disasm` on a guest program, an address range, and bad files.
 final class DisasmCommandTests: XCTestCase {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
+    func pagoda(_ arguments: [String]) throws -> PagodaProcess.Result { try PagodaProcess.run(arguments) }
 
-    func pagoda(_ arguments: [String]) throws -> Result {
-        let executable = CommandLineTests.pagoda
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            throw XCTSkip("pagoda executable not found at \(executable.path)")
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Standard output first: it can be large; standard error holds a line at most.
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .exit, "pagoda must not die from a signal")
-        return Result(status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
-                      stderr: String(decoding: errors, as: UTF8.self))
-    }
-
-    var smoke: String {
-        get throws {
-            let path = CommandLineTests.repositoryRoot.appendingPathComponent("guests/build/isa/smoke.elf").path
-            guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("guests not built") }
-            return path
-        }
-    }
+    var smoke: String { get throws { try PagodaProcess.guest("isa/smoke.elf") } }
 
     func testDisassemblesAGuest() throws {
         let r = try pagoda(["disasm", try smoke])
