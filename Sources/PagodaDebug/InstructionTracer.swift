@@ -166,7 +166,7 @@ public final class InstructionTracer: StepObserver {
             let value = hart.register(i)
             guard value != before[i] || i == rd else { continue }
             separate()
-            out.append(RegisterMap.integerNames[i])
+            out.append(Disassembler.registerName(i))  // named as in the disassembly text
             out.append("=0x")
             out.append(hex: value, digits: 16)
         }

@@ -38,6 +38,10 @@ public enum Disassembler {
         "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
     ]
 
+    /// The ABI name of register x`number` as the disassembly spells it (`s0` for x8);
+    /// only the low five bits of `number` count.
+    public static func registerName(_ number: Int) -> String { registerNames[number & 31] }
+
     /// The name of register `number` (only its low five bits count).
     @inline(__always) static func reg<T: BinaryInteger>(_ number: T) -> String {
         registerNames[Int(truncatingIfNeeded: number) & 31]

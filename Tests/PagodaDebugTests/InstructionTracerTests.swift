@@ -43,6 +43,15 @@ final class InstructionTracerTests: XCTestCase {
         XCTAssertEqual(Set(numbers).count, numbers.count)
     }
 
+    /// A line names a register the same way in its text and in its effects: x8 is `s0`.
+    func testRegisterNamesAgreeWithTheDisassembly() throws {
+        // 80000000 addi s0, zero, 5 (li s0, 0x5), then power off.
+        let (_, lines) = try trace([0x0050_0413] + TestMachines.powerOff)
+        let li = try XCTUnwrap(lines.first { $0.contains(" 0000000080000000 ") })
+        XCTAssertTrue(li.contains("00500413  li s0, 0x5"), li)
+        XCTAssertTrue(li.hasSuffix(" s0=0x0000000000000005"), li)
+    }
+
     func testFilters() throws {
         let range = TraceFilter(pcRange: 0x8000_0000..<0x8000_0010)
         let (_, ranged) = try trace(Self.trapThenPowerOff, filter: range)
