@@ -59,4 +59,25 @@ final class RunControlTests: XCTestCase {
         guard case .watchpoint(_, .access, let address) = control.resume([.run]) else { return XCTFail("no access") }
         XCTAssertEqual(address, TestMachines.counterAddress + 4, "the first watched byte the access touched")
     }
+
+    /// A breakpoint in the middle of a block that has already run (so it is pre-decoded)
+    /// stops there, and an ebreak the debugger writes into that block traps there.
+    func testBreakpointInsideABlockThatRan() throws {
+        // 80000000 addi a0, a0, 1; addi a1, a1, 1; addi a2, a2, 1; addi a3, a3, 1; j 80000000
+        let program: [UInt32] = [0x0015_0513, 0x0015_8593, 0x0016_0613, 0x0016_8693, 0xFF1F_F06F]
+        let machine = TestMachines.make(program)
+        let hart = machine.harts[0]
+        hart.run(budget: 1_000)
+        let control = RunControl(machine: machine)
+        control.softwareBreakpoints = [0x8000_000C]
+        guard case .breakpoint(let stopped, hardware: false) = control.resume([.run]) else { return XCTFail("no breakpoint") }
+        XCTAssertTrue(stopped === hart)
+        XCTAssertEqual(hart.pc, 0x8000_000C)
+        XCTAssertEqual(hart.register(12), hart.register(13) + 1, "a2 counted, a3 not yet")
+        control.softwareBreakpoints = []
+        XCTAssertTrue(hart.debugWrite(0x8000_0008, bytes: [0x73, 0x00, 0x10, 0x00]))  // ebreak
+        hart.run(budget: 5)  // addi a3, j, addi a0, addi a1, ebreak
+        XCTAssertEqual(hart.debugReadCSR(0x342), 3, "mcause: breakpoint")
+        XCTAssertEqual(hart.debugReadCSR(0x341), 0x8000_0008, "mepc: the ebreak inside the block")
+    }
 }

@@ -17,6 +17,8 @@ public final class Machine: TimeSource, HartControl {
     public private(set) var mailbox: HartMailbox!
     public private(set) var harts: [Hart] = []
     public let console: ConsoleIO
+    /// The console as a terminal, if it is one (cast once: a cast per poll costs a conformance lookup).
+    private let hostConsole: HostConsole?
     /// The L2 cache of the timing model, shared by every hart.
     let l2: CacheModel
 
@@ -54,6 +56,7 @@ public final class Machine: TimeSource, HartControl {
         precondition(configuration.harts >= 1 && configuration.harts <= 64, "1 to 64 harts")
         self.configuration = configuration
         self.console = console
+        hostConsole = console as? HostConsole
         cyclesPerTick = max(1, configuration.profile.clockHz / MachineConfiguration.timebaseFrequency)
         let ram = MemoryRegion(base: VirtMemoryMap.ram, size: configuration.memorySize, writable: true)
         let rom = MemoryRegion(base: VirtMemoryMap.bootROM, size: VirtMemoryMap.bootROMSize, writable: false)
@@ -191,6 +194,7 @@ public final class Machine: TimeSource, HartControl {
         }
         currentHart = harts[0]
         bus.reservedPages = []
+        bus.codePages.dropAll()
         stopReason = nil
     }
 
@@ -303,7 +307,7 @@ public final class Machine: TimeSource, HartControl {
 
     private func pollDevices() {
         uart.poll()
-        if let host = console as? HostConsole, host.quitRequested { stopReason = .quit }
+        if let host = hostConsole, host.quitRequested { stopReason = .quit }
     }
 
     // MARK: Events from devices and harts
@@ -364,6 +368,30 @@ public final class Machine: TimeSource, HartControl {
     func reservationsChanged() {
         guard harts.count > 1 else { return }
         bus.reservedPages = Set(harts.compactMap { $0.reservation == .max ? nil : $0.reservation & ~0xFFF })
+    }
+
+    // MARK: Coherence of pre-decoded code
+
+    /// A hart decoded `length` bytes at host address `host` into a block: their page
+    /// becomes a code page, so no hart may keep a store host-TLB entry for it.
+    func noteDecoded(host: UInt, length: UInt64) {
+        let ram = bus.ram
+        let offset = UInt64(host &- UInt(bitPattern: ram.host))
+        guard offset < ram.size else { return }  // the boot ROM: only the debugger writes it
+        let page = ram.host + Int(offset & ~0xFFF)
+        if bus.codePages.mark(ram.base &+ offset, length: length) {
+            for hart in harts { hart.mmu.storeTLB.flush(hostPage: page) }
+        }
+    }
+
+    /// Devices that write guest RAM directly (DMA, e.g. virtio queues and buffers) call
+    /// this after writing physical `[physical, physical + length)`: harts drop the
+    /// pre-decoded code of those bytes, so code loaded by DMA runs as written. Writes
+    /// through `Bus.write` need not call it.
+    public func noteDMAWrite(physical: UInt64, length: UInt64) {
+        if bus.codePages.noteWrite(physical, length: length) {
+            for hart in harts { hart.batchMustEnd = true }
+        }
     }
 
     /// Called on every trap (hart, cause as in mcause, tval, epc): the tracer hooks in here.

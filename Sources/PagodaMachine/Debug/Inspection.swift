@@ -108,6 +108,7 @@ extension Hart {
             targets.append((memory, pa))
         }
         for (i, (memory, pa)) in targets.enumerated() { memory.store(pa, size: 1, value: UInt64(bytes[i])) }
+        if !targets.isEmpty { bus.codePages.dropAll() }  // the pre-decoded code may hold these bytes
         return true
     }
 

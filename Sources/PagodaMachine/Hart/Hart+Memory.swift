@@ -72,7 +72,9 @@ extension Hart {
         let t = translate(va, length: length, access: .store)
         if let fault = t.fault { fail(fault, va &+ t.faultOffset); return false }
         if let page = t.hostPage {
-            mmu.storeTLB.install(virtualPage: va & ~0xFFF, host: page)
+            // A page holding decoded code stays out of the store TLB: each store to it
+            // comes here and is checked against the code (`CodePages`).
+            if !bus.codePages.isCodePage(t.physical) { mmu.storeTLB.install(virtualPage: va & ~0xFFF, host: page) }
         } else {
             batchMustEnd = true  // a device write can raise an interrupt or stop the machine
         }
@@ -92,6 +94,8 @@ extension Hart {
     @inline(__always)
     func noteStore(physical: UInt64, length: UInt64) {
         machine.noteStore(by: self, physical: physical, length: length)
+        // A store into decoded code dropped the blocks: the batch ends after it.
+        if bus.codePages.epoch != blocks.epoch { batchMustEnd = true }
     }
 
     // MARK: Instruction fetch
@@ -190,6 +194,7 @@ extension Hart {
         guard reservation == pa else { return 1 }
         chargeDataAccess(pa)
         bus.ram.store(pa, size: size, value: value)
+        bus.codePages.noteWrite(pa, length: UInt64(size))
         noteStore(physical: pa, length: UInt64(size))
         return 0
     }
@@ -221,6 +226,7 @@ extension Hart {
         default: new = old > b ? old : b  // amomaxu
         }
         bus.ram.store(pa, size: size, value: new)
+        bus.codePages.noteWrite(pa, length: UInt64(size))
         noteStore(physical: pa, length: UInt64(size))
         return old
     }

@@ -16,6 +16,9 @@ public final class Hart {
     let registers: UnsafeMutablePointer<UInt64>
     /// The decoded-instruction cache, indexed by (pc >> 1) and validated by the raw bits.
     let decodeCache: UnsafeMutablePointer<DecodedInstruction>
+    /// Pre-decoded blocks (see `BlockCache`); the decode cache serves only instructions
+    /// fetched outside them (uncached pages, an instruction in a page's last halfword).
+    let blocks = BlockCache()
     static let decodeCacheEntries = 1 << 14
 
     public internal(set) var pc: UInt64 = 0
@@ -182,6 +185,7 @@ public final class Hart {
 
     func invalidateDecodeCache() {
         decodeCache.update(repeating: Hart.cacheEntry(for: 0), count: Hart.decodeCacheEntries)
+        blocks.clear()
     }
 
     /// Changes privilege mode; translations depend on it, so the host TLBs are flushed.

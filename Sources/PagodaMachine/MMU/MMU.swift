@@ -162,6 +162,7 @@ public final class MMU {
             else { return .failure(access.accessFault) }
             found.pte |= wanted
             memory.store(found.pteAddress, size: 8, value: found.pte)
+            bus.codePages.noteWrite(found.pteAddress, length: 8)
             fromWalk = true
         }
         if fromWalk {

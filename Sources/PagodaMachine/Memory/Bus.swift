@@ -15,10 +15,13 @@ public final class Bus {
     /// Physical pages holding an LR reservation of some hart (multi-hart machines only):
     /// stores to them take the slow path so they can break reservations.
     var reservedPages: Set<UInt64> = []
+    /// The RAM that holds pre-decoded code; every write to RAM here is checked against it.
+    let codePages: CodePages
 
     public init(ram: MemoryRegion, rom: MemoryRegion) {
         self.ram = ram
         self.rom = rom
+        codePages = CodePages(ram: ram)
     }
 
     /// Places a device at `base`. Windows must not overlap memory or each other.
@@ -62,6 +65,7 @@ public final class Bus {
     public func write(_ address: UInt64, size: Int, value: UInt64) -> Bool {
         if ram.contains(address, length: UInt64(size)) {
             ram.store(address, size: size, value: value)
+            codePages.noteWrite(address, length: UInt64(size))
             if address <= watchedAddress && watchedAddress < address + UInt64(size) {
                 onWatchedStore?(ram.load(watchedAddress & ~7, size: 8))
             }

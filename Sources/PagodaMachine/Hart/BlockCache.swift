@@ -1,0 +1,147 @@
+import PagodaISA
+
+/// One pre-decoded instruction of a block (16 bytes): the decoded fields (rd = 0
+/// redirected to the sink register), and where it and the next instruction sit, in
+/// bytes from the block's first instruction.
+struct BlockEntry {
+    var imm: Int32
+    var raw: UInt32
+    var op: Opcode
+    var rd: UInt8
+    var rs1: UInt8
+    var rs2: UInt8
+    var offset: UInt16
+    var next: UInt16
+
+    init(_ d: DecodedInstruction, offset: UInt16) {
+        imm = d.imm
+        raw = d.raw
+        op = d.op
+        rd = d.rd
+        rs1 = d.rs1
+        rs2 = d.rs2
+        self.offset = offset
+        next = offset &+ UInt16(d.length)
+    }
+}
+
+/// What the inner loop reads of an entry, converted for use.
+extension UnsafeMutablePointer where Pointee == BlockEntry {
+    var rd: Int { @inline(__always) get { Int(pointee.rd) } }
+    var rs1: Int { @inline(__always) get { Int(pointee.rs1) } }
+    var rs2: Int { @inline(__always) get { Int(pointee.rs2) } }
+    var imm: UInt64 { @inline(__always) get { UInt64(bitPattern: Int64(pointee.imm)) } }
+    var offset: UInt64 { @inline(__always) get { UInt64(pointee.offset) } }
+    var length: UInt64 { @inline(__always) get { UInt64(pointee.next &- pointee.offset) } }
+    /// The entry as a decoded instruction, for the slow paths.
+    var decoded: DecodedInstruction {
+        let p = pointee
+        return DecodedInstruction(raw: p.raw, op: p.op, rd: p.rd, rs1: p.rs1, rs2: p.rs2, imm: p.imm,
+                                  length: UInt8(truncatingIfNeeded: p.next &- p.offset))
+    }
+}
+
+/// A slot of the block table: the block starting at guest virtual `pc`, whose first
+/// instruction is at host address `host`, and its entries in the arena.
+struct BlockSlot {
+    var pc: UInt64
+    var host: UInt
+    var first: UInt32
+    var count: UInt32
+}
+
+/// One hart's pre-decoded blocks: straight-line code up to a control transfer, a system
+/// instruction or the end of a page, decoded once and then run without fetching or
+/// decoding again.
+///
+/// The table is direct-mapped by `pc`; a slot is valid for a fetch when both its `pc` and
+/// its host address match, so a change of translation (satp, privilege, sfence.vma,
+/// which all flush the fetch host TLB) needs no invalidation of its own: the same
+/// virtual address reaching other memory simply misses. Changes to the code bytes are
+/// caught by `CodePages`, which drops every block through the epoch.
+final class BlockCache {
+    static let slots = 1 << 12
+    static let slotMask = UInt64(slots - 1)
+    static let arenaEntries = 1 << 16
+    /// The longest block; a block never crosses a page either.
+    static let maxLength = 64
+
+    let table: UnsafeMutablePointer<BlockSlot>
+    let entries: UnsafeMutablePointer<BlockEntry>
+    /// Where an instruction fetched outside blocks is decoded, to run as a block of one.
+    let single: UnsafeMutablePointer<BlockEntry>
+    /// Arena entries in use.
+    var used = 0
+    /// The `CodePages` epoch the blocks were decoded in.
+    var epoch: UInt64 = 0
+
+    private static let emptySlot = BlockSlot(pc: .max, host: 0, first: 0, count: 0)
+
+    init() {
+        table = .allocate(capacity: BlockCache.slots)
+        table.initialize(repeating: BlockCache.emptySlot, count: BlockCache.slots)
+        entries = .allocate(capacity: BlockCache.arenaEntries + 1)
+        entries.initialize(repeating: BlockEntry(Hart.cacheEntry(for: 0), offset: 0), count: BlockCache.arenaEntries + 1)
+        single = entries + BlockCache.arenaEntries
+    }
+
+    deinit {
+        table.deallocate()
+        entries.deallocate()
+    }
+
+    func clear() {
+        table.update(repeating: BlockCache.emptySlot, count: BlockCache.slots)
+        used = 0
+    }
+
+    /// Whether an instruction ends a block: it transfers control, or it may change
+    /// translation, privilege, interrupt state or the code itself.
+    static func endsBlock(_ op: Opcode) -> Bool {
+        switch op {
+        case .jal, .jalr, .beq, .bne, .blt, .bge, .bltu, .bgeu,
+             .ecall, .ebreak, .mret, .sret, .wfi, .sfenceVMA, .fenceI,
+             .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci, .illegal:
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension Hart {
+    /// Decodes the block starting at `pc`, whose first byte is at host address `host` on a
+    /// cached code page, into `slot`; marks its bytes as code.
+    @inline(never)
+    func buildBlock(_ slot: UnsafeMutablePointer<BlockSlot>, pc: UInt64, host: UInt) {
+        if blocks.used + BlockCache.maxLength > BlockCache.arenaEntries { blocks.clear() }
+        let first = blocks.used
+        let start = Int(pc & 0xFFF)
+        let page = UnsafeRawPointer(bitPattern: host &- UInt(start))!
+        var offset = start
+        var count = 0
+        // An instruction at 0xFFE may continue on the next page: it stays out of blocks.
+        while count < BlockCache.maxLength && offset <= 0xFFC {
+            var raw = page.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+            if raw & 3 != 3 { raw &= 0xFFFF }
+            let d = Hart.cacheEntry(for: raw)
+            blocks.entries[first + count] = BlockEntry(d, offset: UInt16(offset - start))
+            count += 1
+            offset += Int(d.length)
+            if BlockCache.endsBlock(d.op) { break }
+        }
+        blocks.used += count
+        slot.pointee = BlockSlot(pc: pc, host: host, first: UInt32(first), count: UInt32(count))
+        machine.noteDecoded(host: host, length: UInt64(offset - start))
+    }
+
+    /// Drops the blocks if code was written since they were decoded.
+    @inline(__always)
+    func checkBlockEpoch() {
+        let epoch = bus.codePages.epoch
+        if _slowPath(blocks.epoch != epoch) {
+            blocks.clear()
+            blocks.epoch = epoch
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import PagodaDevices
+import PagodaLoader
+@testable import PagodaMachine
+import XCTest
+
+/// The block engine stopped in the middle of a block from outside the guest: an
+/// instruction limit that ends inside a block, and code rewritten by DMA. (The guest
+/// programs block_boundaries, block_interrupt, block_self_patch and
+/// code_from_other_hart cover faults, interrupts, self-modifying code and code written
+/// by another hart.)
+final class BlockEngineTests: XCTestCase {
+    private func machine(_ elf: URL, timing: Bool, maxInstructions: UInt64?) throws -> Machine {
+        var configuration = MachineConfiguration()
+        configuration.timing = timing
+        configuration.maxInstructions = maxInstructions
+        let machine = Machine(configuration: configuration, console: BufferConsole())
+        machine.load(try ELFLoader.load(path: elf.path, allowedRegions: machine.loadableRegions))
+        return machine
+    }
+
+    private func guest(_ path: String) throws -> URL {
+        let url = GuestRunner.buildDirectory.appendingPathComponent(path)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("guests not built: run `make -C guests` first") }
+        return url
+    }
+
+    /// `--max-instructions N` stops after exactly N instructions wherever N falls in a
+    /// block, with the state one-at-a-time stepping reaches, timing model on and off.
+    func testInstructionLimitEndsInsideBlocks() throws {
+        let elf = try guest("bench/crc32.elf")
+        for timing in [false, true] {
+            let stepped = try machine(elf, timing: timing, maxInstructions: nil)
+            var steps: UInt64 = 0
+            for limit in UInt64(3_000)...UInt64(3_040) {
+                let limited = try machine(elf, timing: timing, maxInstructions: limit)
+                XCTAssertEqual(limited.run(), .instructionLimit)
+                while steps < limit { stepped.step(stepped.harts[0]); steps += 1 }
+                let a = limited.harts[0], b = stepped.harts[0]
+                XCTAssertEqual(limited.instructionsExecuted, limit)
+                XCTAssertEqual(a.pc, b.pc, "pc after \(limit)")
+                XCTAssertEqual(a.instructionsRetired, b.instructionsRetired, "instret after \(limit)")
+                XCTAssertEqual(a.cycles, b.cycles, "cycles after \(limit), timing \(timing)")
+                for r in 1..<32 { XCTAssertEqual(a.register(r), b.register(r), "x\(r) after \(limit)") }
+            }
+        }
+    }
+
+    /// Code written into RAM behind the harts' back, as a DMA device writes, runs as
+    /// written once the device calls `Machine.noteDMAWrite`.
+    func testDMAIntoCodeDropsItsBlocks() throws {
+        let elf = try guest("priv/code_patched_outside.elf")
+        let m = try machine(elf, timing: false, maxInstructions: 300_000)
+        XCTAssertEqual(m.run(), .instructionLimit, "the guest is still calling the function")
+        let address = try XCTUnwrap(m.image?.symbol(named: "patched_code")?.value) + 4
+        let ram = m.bus.ram
+        (ram.host + Int(address - ram.base)).storeBytes(of: UInt32(0x0025_0513), as: UInt32.self)  // addi a0, a0, 2
+        m.noteDMAWrite(physical: address, length: 4)
+        var steps = 0
+        while m.stopReason == .instructionLimit && steps < 1_000_000 {
+            m.step(m.harts[0])
+            steps += 1
+        }
+        XCTAssertEqual(m.stopReason, .passed)
+        let output = (m.console as? BufferConsole)?.outputString ?? ""
+        XCTAssertTrue(output.contains("the code was patched from outside"), output)
+    }
+}
