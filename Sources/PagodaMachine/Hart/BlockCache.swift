@@ -23,6 +23,16 @@ struct BlockEntry {
         self.offset = offset
         next = offset &+ UInt16(d.length)
     }
+
+    /// The entry after a block's last instruction: leaves the block with pc at `offset`
+    /// (a jal of length 0 with raw bits 0, which no real jal has; not an instruction).
+    static func exit(offset: UInt16) -> BlockEntry {
+        var e = BlockEntry(Hart.cacheEntry(for: 0), offset: offset)
+        e.op = .jal
+        e.rd = 32
+        e.imm = 0
+        return e
+    }
 }
 
 /// What the inner loop reads of an entry, converted for use.
@@ -32,6 +42,8 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     var rs2: Int { @inline(__always) get { Int(pointee.rs2) } }
     var imm: UInt64 { @inline(__always) get { UInt64(bitPattern: Int64(pointee.imm)) } }
     var offset: UInt64 { @inline(__always) get { UInt64(pointee.offset) } }
+    /// Whether this is a block's exit entry.
+    var isExit: Bool { @inline(__always) get { pointee.op == .jal && pointee.raw == 0 } }
     var length: UInt64 { @inline(__always) get { UInt64(pointee.next &- pointee.offset) } }
     /// The entry as a decoded instruction, for the slow paths.
     var decoded: DecodedInstruction {
@@ -41,21 +53,22 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     }
 }
 
-/// A slot of the block table: the block starting at guest virtual `pc`, whose first
-/// instruction is at host address `host`, and its entries in the arena.
+/// A slot of the block table: the block whose first instruction is at host address
+/// `host` (0 for none), its entries and how many. The host address names the code bytes
+/// themselves, so the block serves any virtual address that reaches them.
 struct BlockSlot {
-    var pc: UInt64
     var host: UInt
-    var first: UInt32
-    var count: UInt32
+    var entries: UnsafeMutablePointer<BlockEntry>
+    var count: Int
+    var spare: Int = 0
 }
 
-/// One hart's pre-decoded blocks: straight-line code up to a control transfer, a system
-/// instruction or the end of a page, decoded once and then run without fetching or
+/// One hart's pre-decoded blocks: straight-line code up to a jump, a system instruction
+/// or the end of a page, through conditional branches (a taken one leaves the block), decoded once and then run without fetching or
 /// decoding again.
 ///
-/// The table is direct-mapped by `pc`; a slot is valid for a fetch when both its `pc` and
-/// its host address match, so a change of translation (satp, privilege, sfence.vma,
+/// The table is direct-mapped by `pc`; a slot is valid for a fetch when its host address
+/// is the fetch's, so a change of translation (satp, privilege, sfence.vma,
 /// which all flush the fetch host TLB) needs no invalidation of its own: the same
 /// virtual address reaching other memory simply misses. Changes to the code bytes are
 /// caught by `CodePages`, which drops every block through the epoch.
@@ -68,21 +81,35 @@ final class BlockCache {
 
     let table: UnsafeMutablePointer<BlockSlot>
     let entries: UnsafeMutablePointer<BlockEntry>
-    /// Where an instruction fetched outside blocks is decoded, to run as a block of one.
+    /// Where an instruction fetched outside blocks is decoded, to run as a block of one
+    /// (and its exit entry).
     let single: UnsafeMutablePointer<BlockEntry>
+    /// Where the part of a block that the budget allows is copied.
+    let partial: UnsafeMutablePointer<BlockEntry>
     /// Arena entries in use.
     var used = 0
     /// The `CodePages` epoch the blocks were decoded in.
     var epoch: UInt64 = 0
 
-    private static let emptySlot = BlockSlot(pc: .max, host: 0, first: 0, count: 0)
+    nonisolated(unsafe) private static let emptySlot = BlockSlot(host: 0, entries: placeholder, count: 0)
+    /// What empty slots point at; never run, since no fetch has host address 0.
+    nonisolated(unsafe) private static let placeholder = UnsafeMutablePointer<BlockEntry>.allocate(capacity: 1)
 
     init() {
         table = .allocate(capacity: BlockCache.slots)
         table.initialize(repeating: BlockCache.emptySlot, count: BlockCache.slots)
-        entries = .allocate(capacity: BlockCache.arenaEntries + 1)
-        entries.initialize(repeating: BlockEntry(Hart.cacheEntry(for: 0), offset: 0), count: BlockCache.arenaEntries + 1)
+        let capacity = BlockCache.arenaEntries + 2 + BlockCache.maxLength + 1
+        entries = .allocate(capacity: capacity)
+        entries.initialize(repeating: BlockEntry.exit(offset: 0), count: capacity)
         single = entries + BlockCache.arenaEntries
+        partial = single + 2
+    }
+
+    /// The first `count` entries of a block, followed by an exit entry, in `partial`.
+    func prefix(_ block: UnsafeMutablePointer<BlockEntry>, count: Int) -> UnsafeMutablePointer<BlockEntry> {
+        partial.update(from: block, count: count)
+        (partial + count).pointee = BlockEntry.exit(offset: block[count - 1].next)
+        return partial
     }
 
     deinit {
@@ -95,11 +122,13 @@ final class BlockCache {
         used = 0
     }
 
-    /// Whether an instruction ends a block: it transfers control, or it may change
-    /// translation, privilege, interrupt state or the code itself.
+    /// Whether an instruction ends a block: it always transfers control, or it may
+    /// change translation, privilege, interrupt state or the code itself. A conditional
+    /// branch does not: the block goes on with the instruction after it, and a taken
+    /// branch leaves the block there.
     static func endsBlock(_ op: Opcode) -> Bool {
         switch op {
-        case .jal, .jalr, .beq, .bne, .blt, .bge, .bltu, .bgeu,
+        case .jal, .jalr,
              .ecall, .ebreak, .mret, .sret, .wfi, .sfenceVMA, .fenceI,
              .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci, .illegal:
             return true
@@ -111,10 +140,12 @@ final class BlockCache {
 
 extension Hart {
     /// Decodes the block starting at `pc`, whose first byte is at host address `host` on a
-    /// cached code page, into `slot`; marks its bytes as code.
+    /// cached code page, into `slot`; marks its bytes as code. Returns false, doing
+    /// nothing, when no code page is `cached` (then `host` is no real address).
     @inline(never)
-    func buildBlock(_ slot: UnsafeMutablePointer<BlockSlot>, pc: UInt64, host: UInt) {
-        if blocks.used + BlockCache.maxLength > BlockCache.arenaEntries { blocks.clear() }
+    func buildBlock(_ slot: UnsafeMutablePointer<BlockSlot>, pc: UInt64, host: UInt, cached: Bool) -> Bool {
+        guard cached else { return false }
+        if blocks.used + BlockCache.maxLength + 1 > BlockCache.arenaEntries { blocks.clear() }
         let first = blocks.used
         let start = Int(pc & 0xFFF)
         let page = UnsafeRawPointer(bitPattern: host &- UInt(start))!
@@ -130,9 +161,11 @@ extension Hart {
             offset += Int(d.length)
             if BlockCache.endsBlock(d.op) { break }
         }
-        blocks.used += count
-        slot.pointee = BlockSlot(pc: pc, host: host, first: UInt32(first), count: UInt32(count))
+        blocks.entries[first + count] = BlockEntry.exit(offset: UInt16(offset - start))
+        blocks.used += count + 1
+        slot.pointee = BlockSlot(host: host, entries: blocks.entries + first, count: count)
         machine.noteDecoded(host: host, length: UInt64(offset - start))
+        return true
     }
 
     /// Drops the blocks if code was written since they were decoded.

@@ -47,67 +47,69 @@ extension Hart {
         let arena = blocks.entries
         let single = blocks.single
         var pc = self.pc
-        var n = 0
         var fetchTag = HostTLB.invalidTag
         var fetchPage = UnsafeRawPointer(mmu.fetchTLB.table[0].page)
+        // The host address of the cached code page, or 0 while none is cached.
+        var fetchHost: UInt = 0
         let counters = loopCounters
         batchMustEnd = false
         inBatch = true
         defer { inBatch = false }
 
-        // `steps` counts instructions attempted, `n` those retired: a stream of exceptions
-        // (a trap handler that itself traps) still ends the batch.
-        var steps = 0
-        execution: while steps < budget {
-            // Find the block at pc. `host` is the host address of pc (0 when its page is
-            // not cached, which only a block of one fetched by the slow path can have).
-            let offset = pc & 0xFFF
-            var host: UInt = 0
-            var count: Int
+        // `left` counts down the instructions the batch may still attempt (retired, or
+        // ended in an exception: a stream of exceptions, a trap handler that itself
+        // traps, still ends the batch); `n` counts those retired.
+        var left = budget
+        var n = 0
+        execution: while left > 0 {
+            // Find the block at pc: on the cached code page (pc - fetchTag is the offset
+            // into it, and an instruction at 0xFFE may continue on the next page, so it
+            // needs the slow path), in the slot for pc when its host address matches.
+            let offset = pc &- fetchTag
+            var host = fetchHost &+ UInt(truncatingIfNeeded: offset)
+            let slot = table + Int(truncatingIfNeeded: (pc >> 1) & BlockCache.slotMask)
             var ep: UnsafeMutablePointer<BlockEntry>
-            if _slowPath(pc & ~0xFFF != fetchTag || offset > 0xFFC) {
-                inFlight = UInt64(n)
+            var count: Int
+            if _fastPath(offset <= 0xFFC && (slot.pointee.host == host || buildBlock(slot, pc: pc, host: host, cached: fetchTag != HostTLB.invalidTag))) {
+                ep = slot.pointee.entries
+                count = slot.pointee.count
+            } else {
+                inFlight = UInt64(truncatingIfNeeded: n)
                 guard let raw = fetchSlow(pc, tag: &fetchTag, page: &fetchPage) else {
-                    steps &+= 1
+                    left &-= 1
                     inBatch = false
                     raisePending(pc: pc)
                     inBatch = true
                     pc = self.pc
                     fetchTag = HostTLB.invalidTag
+                    fetchHost = 0
                     continue execution
                 }
-                if pc & ~0xFFF != fetchTag || offset > 0xFFC {
-                    // Run it on its own, through the decode cache.
-                    if pc & ~0xFFF == fetchTag { host = UInt(bitPattern: fetchPage) &+ UInt(offset) }
-                    let slot = cache + Int((pc >> 1) & cacheMask)
-                    if _slowPath(slot.pointee.raw != raw) { slot.pointee = Hart.cacheEntry(for: raw) }
-                    single.pointee = BlockEntry(slot.pointee, offset: 0)
-                    count = 1
-                    ep = single
-                } else {
-                    count = 0
-                    ep = arena
-                }
-            } else {
-                count = 0
-                ep = arena
+                let page = pc & ~0xFFF
+                fetchHost = page == fetchTag ? UInt(bitPattern: fetchPage) : 0
+                // The page is cached now: find or build the block.
+                if page == fetchTag && pc & 0xFFF <= 0xFFC { continue execution }
+                // Run it on its own, through the decode cache.
+                host = page == fetchTag ? fetchHost &+ UInt(truncatingIfNeeded: pc & 0xFFF) : 0
+                let slot = cache + Int((pc >> 1) & cacheMask)
+                if _slowPath(slot.pointee.raw != raw) { slot.pointee = Hart.cacheEntry(for: raw) }
+                single.pointee = BlockEntry(slot.pointee, offset: 0)
+                (single + 1).pointee = BlockEntry.exit(offset: single.pointee.next)
+                count = 1
+                ep = single
             }
-            if count == 0 {
-                host = UInt(bitPattern: fetchPage) &+ UInt(offset)
-                let slot = table + Int(truncatingIfNeeded: (pc >> 1) & BlockCache.slotMask)
-                if _slowPath(slot.pointee.pc != pc || slot.pointee.host != host) { buildBlock(slot, pc: pc, host: host) }
-                ep = arena + Int(slot.pointee.first)
-                count = Int(slot.pointee.count)
-            }
-            let limit = min(count, budget &- steps)
+            // The budget ends inside the block: run a copy of the part it allows.
+            if _slowPath(count > left) { ep = blocks.prefix(ep, count: left) }
 
-            // Run it: `e` is the entry executing; the block ends with pc at the next one.
+            // Run it: `e` is the entry executing. Every block ends with an entry that
+            // leaves it (a jump, a system instruction, or the exit entry after the last
+            // instruction), so the loop needs no count of its own.
             var e = ep
-            let end = ep + limit
             var endBatch = false
-            exception: do {
+            let start = pc
+            exception: do { again: while true {
                 block: while true {
-                    if T.enabled {
+                    if T.enabled && !e.isExit {
                         tm.execute(e.pointee.op)
                         if host != 0 { tm.fetch(host: host &+ UInt(e.pointee.offset)) }
                     }
@@ -165,6 +167,7 @@ extension Hart {
                     // MARK: Control transfer (each ends its block)
                     case .jal:
                         let at = pc &+ e.offset
+                        if e.isExit { pc = at; break block }  // not an instruction: not counted
                         x[e.rd] = at &+ e.length
                         pc = at &+ e.imm
                         e += 1
@@ -354,6 +357,7 @@ extension Hart {
                         guard let old = executeCSR(e.decoded, source: x[e.rs1]) else { break exception }
                         x[e.rd] = old
                         fetchTag = HostTLB.invalidTag  // satp, mstatus or PMP may have changed
+                        fetchHost = 0
                         if batchMustEnd { endBatch = true }
                     case .ecall:
                         switch privilege {
@@ -390,13 +394,14 @@ extension Hart {
                         // Illegal in U-mode, and in S-mode when mstatus.TW is set.
                         guard privilege == .machine || (privilege == .supervisor && mstatus & MStatus.tw == 0)
                         else { illegal(e.decoded); break exception }
-                        waitingForInterrupt = true
+                        startWaiting()
                         endBatch = true
                     case .sfenceVMA:
                         guard privilege == .machine || (privilege == .supervisor && mstatus & MStatus.tvm == 0)
                         else { illegal(e.decoded); break exception }
                         fenceVMA(e.decoded, x[e.rs1], x[e.rs2])
                         fetchTag = HostTLB.invalidTag
+                        fetchHost = 0
                     case .illegal:
                         illegal(e.decoded)
                         break exception
@@ -407,32 +412,43 @@ extension Hart {
                         break block
                     }
                     e += 1
-                    if e == end {
-                        pc = pc &+ (e - 1).offset &+ (e - 1).length
-                        break block
-                    }
                 }
-                steps &+= e - ep
-                n &+= e - ep
+                let ran = Int(bitPattern: (UInt(bitPattern: e) &- UInt(bitPattern: ep)) &>> 4)
+                left &-= ran
+                n &+= ran
                 if endBatch { break execution }
+                // A loop that is this very block: run it again while the budget lasts
+                // (and the code page is still the cached one).
+                if pc == start && count <= left && fetchHost != 0 {
+                    e = ep
+                    continue again
+                }
                 continue execution
-            }
+            } }
             // An exception at entry i: it did not retire.
-            steps &+= e - ep &+ 1
-            n &+= e - ep
-            inFlight = UInt64(n)
+            let ran = Int(bitPattern: (UInt(bitPattern: e) &- UInt(bitPattern: ep)) &>> 4)
+            left &-= ran &+ 1
+            n &+= ran
+            inFlight = UInt64(truncatingIfNeeded: n)
             inBatch = false
             raisePending(pc: pc &+ e.offset)
             inBatch = true
             pc = self.pc
             fetchTag = HostTLB.invalidTag
+            fetchHost = 0
         }
         self.pc = pc
-        if mcountinhibit & 4 == 0 { retiredBase &+= UInt64(n) }
-        if mcountinhibit & 1 == 0 { cyclesBase &+= UInt64(n) }
+        let retired = UInt64(truncatingIfNeeded: n)
+        if mcountinhibit & 4 == 0 { retiredBase &+= retired }
+        if mcountinhibit & 1 == 0 { cyclesBase &+= retired }
         inFlight = 0
-        return steps
+        return budget &- left
     }
+
+    /// WFI: the hart waits (kept out of line, like `fenceVMA`: a store to the hart's
+    /// state in the loop would otherwise cost a dynamic exclusivity check per block).
+    @inline(never)
+    private func startWaiting() { waitingForInterrupt = true }
 
     /// sfence.vma (kept out of line: the inner loop then holds no access to the MMU's state).
     @inline(never)
