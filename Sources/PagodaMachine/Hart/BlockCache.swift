@@ -1,8 +1,8 @@
 import PagodaISA
 
 /// One pre-decoded instruction of a block (16 bytes): the decoded fields (rd = 0
-/// redirected to the sink register), and where it and the next instruction sit, in
-/// bytes from the block's first instruction.
+/// redirected to the sink register), where it sits in bytes from the block's first
+/// instruction, and what the timing model needs of it (see `timing`).
 struct BlockEntry {
     var imm: Int32
     var raw: UInt32
@@ -11,9 +11,14 @@ struct BlockEntry {
     var rs1: UInt8
     var rs2: UInt8
     var offset: UInt16
-    var next: UInt16
+    /// For the timing model: the cycles the instruction takes beyond one (low 15 bits)
+    /// and, in bit 15, `BlockEntry.sameLine`: it is fetched from the instruction-cache
+    /// line of the entry before it, so its fetch is a hit on the line just fetched.
+    var timing: UInt16
 
-    init(_ d: DecodedInstruction, offset: UInt16) {
+    static let sameLine: UInt16 = 0x8000
+
+    init(_ d: DecodedInstruction, offset: UInt16, timing: UInt16 = 0) {
         imm = d.imm
         raw = d.raw
         op = d.op
@@ -21,8 +26,13 @@ struct BlockEntry {
         rs1 = d.rs1
         rs2 = d.rs2
         self.offset = offset
-        next = offset &+ UInt16(d.length)
+        self.timing = timing
     }
+
+    /// The instruction's length in bytes (2 for the compressed ones).
+    var length: UInt16 { raw & 3 == 3 ? 4 : 2 }
+    /// Where the next instruction sits.
+    var next: UInt16 { offset &+ length }
 
     /// The entry after a block's last instruction: leaves the block with pc at `offset`
     /// (a jal of length 0 with raw bits 0, which no real jal has; not an instruction).
@@ -44,12 +54,12 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     var offset: UInt64 { @inline(__always) get { UInt64(pointee.offset) } }
     /// Whether this is a block's exit entry.
     var isExit: Bool { @inline(__always) get { pointee.op == .jal && pointee.raw == 0 } }
-    var length: UInt64 { @inline(__always) get { UInt64(pointee.next &- pointee.offset) } }
+    var length: UInt64 { @inline(__always) get { UInt64(pointee.length) } }
     /// The entry as a decoded instruction, for the slow paths.
     var decoded: DecodedInstruction {
         let p = pointee
         return DecodedInstruction(raw: p.raw, op: p.op, rd: p.rd, rs1: p.rs1, rs2: p.rs2, imm: p.imm,
-                                  length: UInt8(truncatingIfNeeded: p.next &- p.offset))
+                                  length: UInt8(truncatingIfNeeded: p.length))
     }
 }
 
@@ -151,12 +161,18 @@ extension Hart {
         let page = UnsafeRawPointer(bitPattern: host &- UInt(start))!
         var offset = start
         var count = 0
+        let core = timing.core
+        var line = UInt.max
         // An instruction at 0xFFE may continue on the next page: it stays out of blocks.
         while count < BlockCache.maxLength && offset <= 0xFFC {
             var raw = page.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
             if raw & 3 != 3 { raw &= 0xFFFF }
             let d = Hart.cacheEntry(for: raw)
-            blocks.entries[first + count] = BlockEntry(d, offset: UInt16(offset - start))
+            let here = (host &+ UInt(offset - start)) >> UInt(core.l1iShift)
+            let timing = UInt16(truncatingIfNeeded: min(core.extraCycles[Int(d.op.rawValue)], 0x7FFF))
+                | (here == line ? BlockEntry.sameLine : 0)
+            line = here
+            blocks.entries[first + count] = BlockEntry(d, offset: UInt16(offset - start), timing: timing)
             count += 1
             offset += Int(d.length)
             if BlockCache.endsBlock(d.op) { break }

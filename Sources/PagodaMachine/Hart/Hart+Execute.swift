@@ -93,7 +93,7 @@ extension Hart {
                 host = page == fetchTag ? fetchHost &+ UInt(truncatingIfNeeded: pc & 0xFFF) : 0
                 let slot = cache + Int((pc >> 1) & cacheMask)
                 if _slowPath(slot.pointee.raw != raw) { slot.pointee = Hart.cacheEntry(for: raw) }
-                single.pointee = BlockEntry(slot.pointee, offset: 0)
+                single.pointee = BlockEntry(slot.pointee, offset: 0, timing: UInt16(truncatingIfNeeded: min(tm.extraCycles[Int(slot.pointee.op.rawValue)], 0x7FFF)))
                 (single + 1).pointee = BlockEntry.exit(offset: single.pointee.next)
                 count = 1
                 ep = single
@@ -110,8 +110,15 @@ extension Hart {
             exception: do { again: while true {
                 block: while true {
                     if T.enabled && !e.isExit {
-                        tm.execute(e.pointee.op)
-                        if host != 0 { tm.fetch(host: host &+ UInt(e.pointee.offset)) }
+                        // What the block decoder worked out: the extra cycles, and whether
+                        // the fetch is from the line just fetched (never for the first entry).
+                        let timing = e.pointee.timing
+                        tm.breakdown.pointee.execution &+= UInt64(timing & ~BlockEntry.sameLine)
+                        if timing & BlockEntry.sameLine != 0 && e != ep {
+                            tm.fetchState[1] &+= 1
+                        } else if host != 0 {
+                            tm.fetch(host: host &+ UInt(e.pointee.offset))
+                        }
                     }
 
                     switch e.pointee.op {
