@@ -4,7 +4,7 @@
 # machine, dtc for device-tree checks, gdb-multiarch for the debugger tests.
 set -euo pipefail
 
-packages=(libelf-dev pkg-config make qemu-system-misc device-tree-compiler gdb-multiarch python3 python3-matplotlib)
+packages=(libelf-dev pkg-config make qemu-system-misc device-tree-compiler gdb-multiarch python3 python3-matplotlib valgrind)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
