@@ -51,7 +51,12 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     var rs1: Int { @inline(__always) get { Int(pointee.rs1) } }
     var rs2: Int { @inline(__always) get { Int(pointee.rs2) } }
     var imm: UInt64 { @inline(__always) get { UInt64(bitPattern: Int64(pointee.imm)) } }
-    var offset: UInt64 { @inline(__always) get { UInt64(pointee.offset) } }
+    /// Where the instruction sits from the block's first one (negative after a jump
+    /// back that the block follows).
+    var offset: UInt64 { @inline(__always) get { UInt64(bitPattern: Int64(Int16(bitPattern: pointee.offset))) } }
+    /// A jal the block follows: the next entry is its target (marked by rs1 = 1, which
+    /// jal does not otherwise use).
+    var isFollowedJump: Bool { @inline(__always) get { pointee.rs1 != 0 } }
     /// Whether this is a block's exit entry.
     var isExit: Bool { @inline(__always) get { pointee.op == .jal && pointee.raw == 0 } }
     var length: UInt64 { @inline(__always) get { UInt64(pointee.length) } }
@@ -118,7 +123,9 @@ final class BlockCache {
     /// The first `count` entries of a block, followed by an exit entry, in `partial`.
     func prefix(_ block: UnsafeMutablePointer<BlockEntry>, count: Int) -> UnsafeMutablePointer<BlockEntry> {
         partial.update(from: block, count: count)
-        (partial + count).pointee = BlockEntry.exit(offset: block[count - 1].next)
+        let last = block[count - 1]
+        let followed = last.op == .jal && last.rs1 != 0
+        (partial + count).pointee = BlockEntry.exit(offset: followed ? last.offset &+ UInt16(truncatingIfNeeded: last.imm) : last.next)
         return partial
     }
 
@@ -163,24 +170,31 @@ extension Hart {
         var count = 0
         let core = timing.core
         var line = UInt.max
+        var low = start, high = start  // the bytes decoded (a jump followed may go back)
         // An instruction at 0xFFE may continue on the next page: it stays out of blocks.
         while count < BlockCache.maxLength && offset <= 0xFFC {
             var raw = page.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
             if raw & 3 != 3 { raw &= 0xFFFF }
-            let d = Hart.cacheEntry(for: raw)
-            let here = (host &+ UInt(offset - start)) >> UInt(core.l1iShift)
+            var d = Hart.cacheEntry(for: raw)
+            let here = (UInt(bitPattern: page) &+ UInt(offset)) >> UInt(core.l1iShift)
             let timing = UInt16(truncatingIfNeeded: min(core.extraCycles[Int(d.op.rawValue)], 0x7FFF))
                 | (here == line ? BlockEntry.sameLine : 0)
             line = here
-            blocks.entries[first + count] = BlockEntry(d, offset: UInt16(offset - start), timing: timing)
+            low = min(low, offset)
+            high = max(high, offset + Int(d.length))
+            // A jal to the same page is followed: the block goes on at its target.
+            let target = offset + Int(d.imm)
+            let follow = d.op == .jal && target >= 0 && target <= 0xFFC && count + 1 < BlockCache.maxLength
+            if follow { d.rs1 = 1 }
+            blocks.entries[first + count] = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing)
             count += 1
-            offset += Int(d.length)
-            if BlockCache.endsBlock(d.op) { break }
+            offset = follow ? target : offset + Int(d.length)
+            if !follow && BlockCache.endsBlock(d.op) { break }
         }
-        blocks.entries[first + count] = BlockEntry.exit(offset: UInt16(offset - start))
+        blocks.entries[first + count] = BlockEntry.exit(offset: UInt16(truncatingIfNeeded: offset - start))
         blocks.used += count + 1
         slot.pointee = BlockSlot(host: host, entries: blocks.entries + first, count: count)
-        machine.noteDecoded(host: host, length: UInt64(offset - start))
+        machine.noteDecoded(host: UInt(bitPattern: page) &+ UInt(low), length: UInt64(high - low))
         return true
     }
 

@@ -117,7 +117,7 @@ extension Hart {
                         if timing & BlockEntry.sameLine != 0 && e != ep {
                             tm.fetchState[1] &+= 1
                         } else if host != 0 {
-                            tm.fetch(host: host &+ UInt(e.pointee.offset))
+                            tm.fetch(host: host &+ UInt(truncatingIfNeeded: e.offset))
                         }
                     }
 
@@ -175,6 +175,11 @@ extension Hart {
                     case .jal:
                         let at = pc &+ e.offset
                         if e.isExit { pc = at; break block }  // not an instruction: not counted
+                        if e.isFollowedJump {
+                            // The block goes on at the target (the next entry).
+                            x[e.rd] = at &+ e.length
+                            break
+                        }
                         x[e.rd] = at &+ e.length
                         pc = at &+ e.imm
                         e += 1

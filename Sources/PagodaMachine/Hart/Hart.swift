@@ -176,10 +176,11 @@ public final class Hart {
     public var status: UInt64 { mstatus | MStatus.xlenFields }
 
     /// The decode-cache entry for raw instruction bits: the decoded instruction with
-    /// rd = 0 redirected to the sink register.
+    /// rd = 0 redirected to the sink register (and rs1 = 0 for jal).
     static func cacheEntry(for raw: UInt32) -> DecodedInstruction {
         var d = Decoder.decode(raw)
         if d.rd == 0 { d.rd = 32 }
+        if d.op == .jal { d.rs1 = 0 }  // unused by jal; blocks mark the jumps they follow with 1
         return d
     }
 
