@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
 
             Exit status: the guest's own (0 on success, the low byte of its failure code), \
             or: 64 bad command line, 65 kernel not a loadable RISC-V ELF, 66 kernel file \
-            missing or unreadable, 124 instruction limit reached, 125 deadlock (every hart \
+            missing or unreadable (or a --drive image that cannot be opened), 124 instruction limit reached, 125 deadlock (every hart \
             waits for an interrupt that cannot come), 130 quit from the console.
             """
     )
@@ -66,6 +66,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Machine profile for the timing model (JSON; tools/machine-profile.json is the default, written out).", valueName: "file"))
     var profile: String?
 
+    @OptionGroup(title: "Devices")
+    var deviceOptions: DeviceOptions
+
     @OptionGroup(title: "Debugging")
     var debugOptions: DebugOptions
 
@@ -109,6 +112,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         configuration.hardwareAccessedDirty = !svade
+        try deviceOptions.apply(to: &configuration)
 
         let console = HostConsole()
         let machine = Machine(configuration: configuration, console: console)
@@ -139,6 +143,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         let reason = try debugOptions.run(machine)
+        machine.flushDrives()
         try? series?.close()
         console.flush()
         console.restore()
