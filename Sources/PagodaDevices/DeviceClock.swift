@@ -12,3 +12,10 @@ public protocol DeviceClock: AnyObject {
     /// Runs `action` once time reaches `tick` (at once, between batches, if it already has).
     func schedule(atTick tick: UInt64, _ action: @escaping () -> Void)
 }
+
+/// `start + cost` ticks, or the last tick there is: a guest may set mtime anywhere
+/// (the CLINT lets it), and time must not wrap around to the past.
+func completionTick(after start: UInt64, cost: UInt64) -> UInt64 {
+    let (tick, overflow) = start.addingReportingOverflow(cost)
+    return overflow ? .max : tick
+}

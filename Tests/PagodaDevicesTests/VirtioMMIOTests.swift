@@ -92,6 +92,17 @@ final class VirtioMMIOTests: XCTestCase {
         XCTAssertFalse(line.isHigh(1))
     }
 
+    /// A guest may move mtime to its very end: completions saturate there, never wrap.
+    func testCompletionTimeSaturates() throws {
+        let s = slot(try block())
+        start(s, features: VirtioFeature.version1)
+        clock.mtime = .max - 10
+        request(type: VirtioBlock.RequestType.read, sector: 0, length: 512)
+        set(s, 0x050, 0)
+        clock.advance(to: .max)
+        XCTAssertEqual(memory.load(0x8000_2002, as: UInt16.self), 1)
+    }
+
     func testRequestsAreServedOneAtATime() throws {
         let s = slot(try block())
         start(s, features: VirtioFeature.version1)

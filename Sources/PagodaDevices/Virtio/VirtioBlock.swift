@@ -97,7 +97,7 @@ public final class VirtioBlock: VirtioDevice {
             let now = transport.clock.mtime
             let sectors = request.type == RequestType.read || request.type == RequestType.write
                 ? UInt64(request.dataLength / UInt64(DiskImage.sectorSize)) : 0
-            busyUntil = max(now, busyUntil) + Self.requestLatency + Self.sectorLatency * sectors
+            busyUntil = completionTick(after: max(now, busyUntil), cost: Self.requestLatency + Self.sectorLatency * sectors)
             transport.schedule(atTick: busyUntil) { [weak self, unowned transport] in
                 guard let self else { return }
                 let written = self.perform(request, memory: transport.memory)

@@ -44,7 +44,7 @@ public final class VirtioEntropy: VirtioDevice {
                 transport.fail(.wrongDirection("device-readable buffer in an entropy request"))
                 return
             }
-            busyUntil = max(transport.clock.mtime, busyUntil) + Self.requestLatency
+            busyUntil = completionTick(after: max(transport.clock.mtime, busyUntil), cost: Self.requestLatency)
             transport.schedule(atTick: busyUntil) { [weak self, unowned transport] in
                 guard let self else { return }
                 var written = 0

@@ -67,7 +67,9 @@ extension Machine: DeviceClock {
     func cyclesUntilNextEvent() -> UInt64? {
         guard let next = deviceEvents.nextTick else { return nil }
         let now = mtime
-        return next > now ? (next - now) &* cyclesPerTick : 0
+        guard next > now else { return 0 }
+        let (cycles, overflow) = (next - now).multipliedReportingOverflow(by: cyclesPerTick)
+        return overflow ? .max : cycles
     }
 }
 
@@ -78,9 +80,14 @@ extension Machine {
         guard let behind = running.min(by: { $0.cycles < $1.cycles }) else { return }
         currentHart = behind
         if tick > mtime {
-            let target = behind.cycles &+ (tick - mtime) &* cyclesPerTick
-            for hart in running where hart.cycles < target { hart.cyclesBase &+= target - hart.cycles }
+            let (distance, overflow) = (tick - mtime).multipliedReportingOverflow(by: cyclesPerTick)
+            let (target, past) = behind.cycles.addingReportingOverflow(distance)
+            if !overflow && !past {
+                for hart in running where hart.cycles < target { hart.cyclesBase &+= target - hart.cycles }
+            }
         }
-        fireDueEvents()
+        // The event runs even when the clocks cannot reach its tick (a guest moved mtime
+        // to the end of time), so waiting always ends.
+        deviceEvents.fire(upTo: max(tick, mtime))
     }
 }
