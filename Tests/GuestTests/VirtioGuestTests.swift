@@ -45,6 +45,20 @@ final class VirtioGuestTests: XCTestCase {
         XCTAssertEqual(Array(disk[(9 * 512)..<(10 * 512)]), (0..<512).map { UInt8(truncatingIfNeeded: $0 * 3 + 1) })
     }
 
+    /// Device latencies are modelled time: two runs give the same statistics (mtime
+    /// included), and requests take the documented time (a one-sector read costs
+    /// `requestLatency + sectorLatency` ticks).
+    func testDeviceTimeIsDeterministic() throws {
+        let first = try runPassing("blk_interrupt")
+        let second = try runPassing("blk_interrupt")
+        let a = try StatisticsReport(machine: first.machine).json()
+        let b = try StatisticsReport(machine: second.machine).json()
+        XCTAssertEqual(String(decoding: a, as: UTF8.self), String(decoding: b, as: UTF8.self))
+        let mtime = first.machine.mtime
+        XCTAssertGreaterThanOrEqual(mtime, 2 * (VirtioBlock.requestLatency + 2 * VirtioBlock.sectorLatency),
+                                    "two 1 KiB reads waited for")
+    }
+
     func testEventIndexSuppressesInterrupts() throws {
         try runPassing("blk_event_idx")
     }
