@@ -59,6 +59,11 @@ final class VirtioGuestTests: XCTestCase {
                                     "two 1 KiB reads waited for")
     }
 
+    /// DMA into a reserved granule breaks the LR reservation (Machine.writePhysical).
+    func testDMABreaksReservations() throws {
+        try runPassing("blk_dma_reservation")
+    }
+
     func testEventIndexSuppressesInterrupts() throws {
         try runPassing("blk_event_idx")
     }
