@@ -86,6 +86,21 @@ hart_park_on_fresh_stack:
   call hart_park
   j hang
 
+# probe_stimecmp(): a0 = 1 when the hart has stimecmp (Sstc), 0 when reading it
+# traps (illegal instruction; the trap lands on the label below with a0 still 0).
+# menvcfg.STCE alone is no test: QEMU 7.2 keeps it writable without Sstc.
+  .globl probe_stimecmp
+probe_stimecmp:
+  csrr t1, mtvec
+  la t0, 1f
+  csrw mtvec, t0
+  li a0, 0
+  csrr t0, 0x14D
+  li a0, 1
+  .align 2
+1:csrw mtvec, t1
+  ret
+
   .align 2
   .globl trap_vector
 trap_vector:

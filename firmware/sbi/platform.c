@@ -22,6 +22,7 @@ struct hart_state harts[MAX_HARTS];
 volatile u64 boot_ready __attribute__((section(".data"))) = 0;
 extern char _bss_start[], _bss_end[], _fw_reserved_size[];
 void fdt_scan(u64 address);
+int probe_stimecmp(void);
 void __attribute__((noreturn)) hart_park_on_fresh_stack(u64 hart);
 
 void *memset(void *d, int c, unsigned long n) {
@@ -55,7 +56,7 @@ void hart_init_mstate(void) {
                      (1UL << 12) | (1UL << 13) | (1UL << 15));
   csr_write(mideleg, S_INTERRUPTS);
   csr_write(mcounteren, 0xFFFFFFFFUL);
-  csr_set(menvcfg, MENVCFG_STCE);
+  if (has_sstc) csr_set(menvcfg, MENVCFG_STCE);
   /* PMP entry 0: the firmware's region, NAPOT, no permissions for S and U.
      Entry 1: everything else, NAPOT over the whole address space, RWX. */
   u64 size = (u64)_fw_reserved_size;
@@ -77,9 +78,7 @@ static void detect_platform(u64 dtb) {
     u64 n = *MAILBOX_NHARTS;
     if (n >= 1) hart_count = n > MAX_HARTS ? MAX_HARTS : n;
   }
-  /* Sstc: menvcfg.STCE is writable only when the hart has stimecmp. */
-  csr_set(menvcfg, MENVCFG_STCE);
-  has_sstc = (csr_read(menvcfg) & MENVCFG_STCE) != 0;
+  has_sstc = probe_stimecmp();
 }
 
 void __attribute__((noreturn)) cold_boot(u64 hart, u64 dtb, u64 info_address) {
