@@ -18,7 +18,7 @@ int main(void) {
   check("console_write of nothing", (uint64_t)r.value, 0);
 
   uint64_t got = 0;
-  for (int i = 0; i < 100000 && got < 3; i++) {
+  for (int i = 0; i < 2000 && got < 3; i++) {
     r = SBI3(EXT_DBCN, 1, 3 - got, (uint64_t)buffer + got, 0);
     if (r.error) break;
     got += (uint64_t)r.value;
