@@ -1,5 +1,6 @@
 import Foundation
 import PagodaDevices
+import PagodaLoader
 import PagodaMachine
 import XCTest
 
@@ -9,7 +10,7 @@ import XCTest
 final class SBIFirmwareTests: XCTestCase {
     /// The kernels, each run by one test below.
     static let covered: Set<String> = ["base", "legacy", "timer", "dbcn", "pmp", "srst", "srst_failure",
-                                       "hsm", "boot_all", "ipi", "suspend", "rfence"]
+                                       "hsm", "boot_all", "ipi", "suspend", "rfence", "next_addr"]
 
     func kernel(_ name: String) throws -> URL {
         let url = GuestRunner.buildDirectory.appendingPathComponent("sbi/\(name).elf")
@@ -44,6 +45,33 @@ final class SBIFirmwareTests: XCTestCase {
     }
 
     func testBase() throws { try pass("base") }
+
+    func testEntersTheKernelAtNextAddrInSMode() throws { try pass("next_addr") }
+
+    /// Loads the firmware and `kernel` as one bare-metal image entered at RAM base, so
+    /// the boot ROM passes a2 = 0 (no fw_dynamic_info).
+    func runWithoutDynamicInfo(_ kernel: URL) throws -> GuestRunner.Outcome {
+        var configuration = MachineConfiguration()
+        configuration.maxInstructions = 200_000_000
+        let console = BufferConsole(input: [])
+        let machine = Machine(configuration: configuration, console: console)
+        let elf = try ELFLoader.load(path: kernel.path, allowedRegions: machine.loadableRegions)
+        let firmware = LoadableSegment(physicalAddress: PagodaFirmware.base, virtualAddress: PagodaFirmware.base,
+                                       data: PagodaFirmware.image, memorySize: UInt64(PagodaFirmware.image.count), flags: 7)
+        machine.load(ELFImage(entry: PagodaFirmware.base, segments: [firmware] + elf.segments, symbols: elf.symbols))
+        let reason = machine.run()
+        return GuestRunner.Outcome(reason: reason, output: console.outputString, machine: machine)
+    }
+
+    func testWithoutDynamicInfoTheKernelStartsAt0x80200000() throws {
+        let base = try runWithoutDynamicInfo(try kernel("base"))
+        XCTAssertEqual(base.reason, .passed, base.output)
+        XCTAssertTrue(base.output.contains("PASS sbi/base"), base.output)
+        // next_addr.c's ELF entry is past 0x80200000: without the record it is not used.
+        let nextAddr = try runWithoutDynamicInfo(try kernel("next_addr"))
+        XCTAssertEqual(nextAddr.reason, .failed(code: 1), nextAddr.output)
+        XCTAssertTrue(nextAddr.output.contains("FAIL entered at next_addr: got 0x0000000000000001"), nextAddr.output)
+    }
 
     func testLegacyCalls() throws {
         let outcome = try GuestRunner.runKernel(try kernel("legacy"), input: "L")

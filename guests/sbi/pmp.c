@@ -6,7 +6,7 @@
    scounteren set here) and its ecall comes to S-mode. QEMU-SKIP */
 #include "sbi_rt.h"
 
-static volatile uint64_t cause, tval, epc, status, traps;
+static volatile uint64_t cause, tval, epc, status, traps, user_illegal;
 static volatile uint64_t user_counters[4];
 static uint64_t user_stack[256];
 
@@ -14,8 +14,14 @@ static void on_trap(struct s_frame *f) {
   traps++;
   cause = f->scause; tval = f->stval; epc = f->sepc; status = f->sstatus;
   if (f->scause == 1) { f->sepc = f->x[1]; return; }  /* fetch fault: return to the caller */
+  if (f->scause == 2 && !(f->sstatus & SSTATUS_SPP)) {  /* a counter U may not read */
+    user_illegal++;
+    f->sepc += 4;
+    return;
+  }
   if (f->scause == 8) {                                /* ecall from U: the last step */
     check("U-mode ecall arrives in S-mode", f->scause, 8);
+    check("U-mode counter reads do not trap", user_illegal, 0);
     check("U-mode reads cycle", user_counters[0] != 0, 1);
     check("U-mode reads time", user_counters[1] != 0, 1);
     check("U-mode reads instret", user_counters[2] != 0, 1);
