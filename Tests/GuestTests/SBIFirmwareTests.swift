@@ -50,14 +50,14 @@ final class SBIFirmwareTests: XCTestCase {
 
     /// Loads the firmware and `kernel` as one bare-metal image entered at RAM base, so
     /// the boot ROM passes a2 = 0 (no fw_dynamic_info).
-    func runWithoutDynamicInfo(_ kernel: URL) throws -> GuestRunner.Outcome {
+    func runWithoutDynamicInfo(_ kernel: URL, firmware image: [UInt8] = PagodaFirmware.image) throws -> GuestRunner.Outcome {
         var configuration = MachineConfiguration()
         configuration.maxInstructions = 200_000_000
         let console = BufferConsole(input: [])
         let machine = Machine(configuration: configuration, console: console)
         let elf = try ELFLoader.load(path: kernel.path, allowedRegions: machine.loadableRegions)
         let firmware = LoadableSegment(physicalAddress: PagodaFirmware.base, virtualAddress: PagodaFirmware.base,
-                                       data: PagodaFirmware.image, memorySize: UInt64(PagodaFirmware.image.count), flags: 7)
+                                       data: image, memorySize: UInt64(image.count), flags: 7)
         machine.load(ELFImage(entry: PagodaFirmware.base, segments: [firmware] + elf.segments, symbols: elf.symbols))
         let reason = machine.run()
         return GuestRunner.Outcome(reason: reason, output: console.outputString, machine: machine)
@@ -79,6 +79,16 @@ final class SBIFirmwareTests: XCTestCase {
         XCTAssertTrue(outcome.output.hasPrefix("legacy putchar\n"), outcome.output)
         XCTAssertTrue(outcome.output.contains("PASS sbi/legacy (legacy shutdown next)\n"), outcome.output)
         XCTAssertFalse(outcome.output.contains("FAIL"), outcome.output)
+    }
+
+    func testATrapInMModeIsReportedAndFails() throws {
+        // An all-zero (illegal) instruction at 0x80000014, entry.S's fifth instruction,
+        // before the hart has a stack.
+        var image = PagodaFirmware.image
+        for offset in 0x14..<0x18 { image[offset] = 0 }
+        let outcome = try runWithoutDynamicInfo(try kernel("base"), firmware: image)
+        XCTAssertEqual(outcome.reason, .failed(code: 1), outcome.output)
+        XCTAssertEqual(outcome.output, "pagoda-sbi: panic: trap in M-mode mcause=0x0000000000000002 mepc=0x0000000080000014 mtval=0x0000000000000000\n")
     }
 
     func testTimer() throws { try pass("timer") }

@@ -180,12 +180,14 @@ trap_vector:
   ld sp, 2*8(sp)
   mret
 
-# A trap in M-mode: sp was swapped with mscratch = 0; swap back and report it on
-# the current M-mode stack (what lies below it is overwritten, the machine stops).
+# A trap in M-mode: report it on a fresh stack (the hart's own, from its top; sp may
+# not be set up yet), and the machine stops.
 trap_from_machine:
   csrrw sp, mscratch, sp
-  addi sp, sp, -64
-  andi sp, sp, -16
+  csrr a0, mhartid
+  li t0, MAX_HARTS
+  bgeu a0, t0, hang
+  call set_stack
   la a0, panic_machine_trap
   csrr a1, mcause
   csrr a2, mepc
