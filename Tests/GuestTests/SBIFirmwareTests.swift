@@ -10,7 +10,7 @@ import XCTest
 final class SBIFirmwareTests: XCTestCase {
     /// The kernels, each run by one test below.
     static let covered: Set<String> = ["base", "legacy", "timer", "dbcn", "pmp", "srst", "srst_failure",
-                                       "hsm", "boot_all", "ipi", "suspend", "rfence", "next_addr"]
+                                       "hsm", "boot_all", "ipi", "suspend", "rfence", "next_addr", "ram_size"]
 
     func kernel(_ name: String) throws -> URL {
         let url = GuestRunner.buildDirectory.appendingPathComponent("sbi/\(name).elf")
@@ -104,6 +104,17 @@ final class SBIFirmwareTests: XCTestCase {
         let outcome = try GuestRunner.runKernel(try kernel("dbcn"))
         XCTAssertEqual(outcome.reason, .failed(code: 1), outcome.output)
         XCTAssertTrue(outcome.output.contains("FAIL console_read: three bytes"), outcome.output)
+    }
+
+    func testRAMExtentComesFromTheDeviceTree() throws {
+        let outcome = try GuestRunner.runKernel(try kernel("ram_size")) { $0.memorySize = 256 << 20 }
+        XCTAssertEqual(outcome.reason, .passed, outcome.output)
+        XCTAssertTrue(outcome.output.contains("\nfrom high RAM\n"), outcome.output)
+        XCTAssertFalse(outcome.output.contains("FAIL"), outcome.output)
+        // With 128 MiB the same buffer is outside RAM.
+        let small = try GuestRunner.runKernel(try kernel("ram_size"))
+        XCTAssertEqual(small.reason, .failed(code: 1), small.output)
+        XCTAssertTrue(small.output.hasPrefix("FAIL console_read into the top of RAM: got 0xfffffffffffffffd"), small.output)
     }
 
     func testPMPProtectsTheFirmwareAndUModeSeesCounters() throws { try pass("pmp") }
