@@ -88,6 +88,11 @@ int main(void) {
   }
   for (uint64_t h = 1; h < HARTS; h++) release[h] = 1;
   for (uint64_t h = 1; h < HARTS; h++) check("every hart stops", wait_status(h, HSM_STOPPED), 1);
+  r = SBI2(EXT_IPI, 0, 0xE, 0);
+  check("send_ipi to stopped harts succeeds (nothing to interrupt)", (uint64_t)r.error, 0);
+  r = sbi_call(EXT_RFENCE, 1, 0, ~0UL, 0, 0, 0);
+  check("remote_sfence_vma on all harts, 3 stopped, completes", (uint64_t)r.error, 0);
+  check("  they stay STOPPED", status(1) == HSM_STOPPED && status(2) == HSM_STOPPED && status(3) == HSM_STOPPED, 1);
   r = SBI0(EXT_HSM, 4);
   check("unknown HSM function: NOT_SUPPORTED", (uint64_t)r.error, (uint64_t)SBI_ERR_NOT_SUPPORTED);
   return finish("sbi/hsm");

@@ -3,11 +3,12 @@
    hart 0 SUSPENDED meanwhile); default non-retentive suspend resumes at resume_addr
    in S-mode with a0 = hartid, a1 = opaque and sstatus.SIE = 0; reserved and
    platform suspend types are INVALID_PARAM, a resume address in the firmware
-   INVALID_ADDRESS. QEMU-SKIP */
+   INVALID_ADDRESS. Remote fences hart 1 asks of the suspended hart complete without
+   waking it. QEMU-SKIP */
 #include "sbi_rt.h"
 
 #define OPAQUE 0x5e5e0001UL
-static volatile uint64_t phase, seen_suspended, wakeups;
+static volatile uint64_t phase, seen_suspended, wakeups, fences_done, stayed_suspended;
 
 static uint64_t status(uint64_t hart) { return (uint64_t)SBI1(EXT_HSM, 2, hart).value; }
 
@@ -16,6 +17,11 @@ static void waker(void) {
   while (phase < 3) {
     if (status(0) == HSM_SUSPENDED) {
       seen_suspended++;
+      /* A remote fence is served by the suspended hart without waking it. */
+      if (SBI2(EXT_RFENCE, 0, 1, 0).error == 0 && sbi_call(EXT_RFENCE, 1, 1, 0, 0, 0, 0).error == 0)
+        fences_done++;
+      for (volatile int i = 0; i < 20000; i++) { }
+      if (status(0) == HSM_SUSPENDED) stayed_suspended++;
       SBI2(EXT_IPI, 0, 1, 0);
       while (status(0) == HSM_SUSPENDED) { }
       wakeups++;
@@ -31,6 +37,8 @@ static void resumed(uint64_t hart, uint64_t opaque) {
   check("  the IPI is pending", (CSR_READ(sip) & SIP_SSIP) != 0, 1);
   CSR_CLEAR(sip, SIP_SSIP);
   check("hart 1 saw hart 0 SUSPENDED twice", seen_suspended, 2);
+  check("  its remote fences on the suspended hart completed", fences_done, 2);
+  check("  and did not end the suspension", stayed_suspended, 2);
   check("hart 0 is STARTED", status(0), HSM_STARTED);
   phase = 3;
   sbi_exit(finish("sbi/suspend"));
