@@ -196,9 +196,12 @@ public final class VirtioMMIO: MMIODevice, VirtioTransport {
         var new = value & ~Status.needsReset | status & Status.needsReset
         if new & Status.featuresOK != 0 && status & Status.featuresOK == 0 {
             // 3.1.1 step 5: the device leaves FEATURES_OK clear when it cannot accept
-            // the driver's features: bits it did not offer, or no VIRTIO_F_VERSION_1.
+            // the driver's features: bits it did not offer. A driver that leaves
+            // VIRTIO_F_VERSION_1 out (6.2 lets the device refuse it) is accepted, as QEMU
+            // accepts it: drivers written for this transport (xv6's) set only the low
+            // word, and the device behaves the same either way.
             let offered = device?.features ?? 0
-            if driverFeatures & ~offered != 0 || driverFeatures & VirtioFeature.version1 == 0 {
+            if driverFeatures & ~offered != 0 {
                 new &= ~Status.featuresOK
             } else {
                 acceptedFeatures = driverFeatures
