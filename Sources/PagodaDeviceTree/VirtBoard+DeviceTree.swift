@@ -48,6 +48,7 @@ extension VirtBoard {
             children: [
                 chosenNode(),
                 memoryNode(),
+            ] + reservedMemoryNode() + [
                 cpusNode(phandles),
                 socNode(phandles),
                 DeviceTreeNode("poweroff", properties: [
@@ -87,6 +88,22 @@ extension VirtBoard {
             .string("device_type", "memory"),
             .u64s("reg", [memoryBase, memorySize]),
         ])
+    }
+
+    /// Section 3.5: firmware memory the kernel must neither use nor map.
+    private func reservedMemoryNode() -> [DeviceTreeNode] {
+        guard !reservedMemory.isEmpty else { return [] }
+        let regions = reservedMemory.map { range in
+            DeviceTreeNode("mmode_resv@\(Self.hex(range.lowerBound))", properties: [
+                .u64s("reg", [range.lowerBound, range.upperBound - range.lowerBound + 1]),
+                .empty("no-map"),
+            ])
+        }
+        return [DeviceTreeNode("reserved-memory", properties: [
+            .u32("#address-cells", 2),
+            .u32("#size-cells", 2),
+            .empty("ranges"),
+        ], children: regions)]
     }
 
     /// Sections 3.7 and 3.8 and the RISC-V `cpus` binding: a node per hart with

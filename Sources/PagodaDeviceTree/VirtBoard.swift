@@ -23,6 +23,9 @@ public struct VirtBoard: Sendable, Equatable {
     /// The first and last byte of the initial ramdisk, if one is loaded
     /// (`/chosen/linux,initrd-start` and `linux,initrd-end`, which is one past the last byte).
     public var initrd: ClosedRange<UInt64>?
+    /// Memory the kernel must not use (M-mode firmware), first to last byte of each:
+    /// `/reserved-memory` nodes with `no-map`.
+    public var reservedMemory: [ClosedRange<UInt64>]
 
     public init(
         harts: Int,
@@ -32,7 +35,8 @@ public struct VirtBoard: Sendable, Equatable {
         isa: String = "rv64imac_zicsr_zifencei",
         mmuType: String = "riscv,sv39",
         timebaseFrequency: UInt32 = 10_000_000,
-        initrd: ClosedRange<UInt64>? = nil
+        initrd: ClosedRange<UInt64>? = nil,
+        reservedMemory: [ClosedRange<UInt64>] = []
     ) {
         self.harts = harts
         self.memoryBase = memoryBase
@@ -42,6 +46,7 @@ public struct VirtBoard: Sendable, Equatable {
         self.mmuType = mmuType
         self.timebaseFrequency = timebaseFrequency
         self.initrd = initrd
+        self.reservedMemory = reservedMemory
     }
 
     /// The flattened device tree describing the board.

@@ -7,15 +7,26 @@ import PagodaMachine
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Boot an ELF kernel or test program on the emulated machine.",
+        abstract: "Boot a bare-metal program, or firmware and a kernel, on the emulated machine.",
         discussion: """
-            The kernel's PT_LOAD segments are placed at their physical addresses; the \
-            boot ROM at 0x1000 jumps to its entry with a0 = hart id and a1 = the device \
-            tree address. Console output goes to standard output; standard input feeds \
-            the UART (Ctrl-A x quits when it is a terminal).
+            pagoda run PROGRAM.elf: the program's PT_LOAD segments are placed at their \
+            physical addresses; the boot ROM at 0x1000 enters it in M-mode with a0 = hart \
+            id and a1 = the device tree address.
+
+            pagoda run --kernel FILE [--bios FILE|pagoda|none] [--initrd FILE] [--append TEXT]: \
+            as QEMU's virt board. The firmware (default: Pagoda's own SBI firmware) is \
+            placed at RAM base (an ELF at its physical addresses) and entered in M-mode \
+            with a0 = hart id, a1 = the device tree and a2 = an OpenSBI fw_dynamic_info \
+            naming the kernel's entry. The kernel is a RISC-V Linux Image (placed at RAM \
+            base + its text_offset), an ELF, or a raw binary (at RAM base + 2 MiB, or at \
+            RAM base with --bios none, when the kernel is entered in M-mode itself).
+
+            Console output goes to standard output; standard input feeds the UART \
+            (Ctrl-A x quits when it is a terminal).
 
             Exit status: the guest's own (0 on success, the low byte of its failure code), \
-            or: 64 bad command line, 65 kernel not a loadable RISC-V ELF, 66 kernel file \
+            or: 64 bad command line, 65 an image that cannot be loaded (not a loadable \
+            RISC-V ELF, or too large for RAM, or overlapping another), 66 an image file \
             missing or unreadable, 124 instruction limit reached, 125 deadlock (every hart \
             waits for an interrupt that cannot come), 130 quit from the console.
             """
@@ -36,8 +47,17 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Stop after this many instructions in all (exit status 124).", valueName: "n"))
     var maxInstructions: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("Kernel command line for the device tree's /chosen/bootargs.", valueName: "text"))
-    var bootargs: String = ""
+    @Option(name: .long, help: ArgumentHelp("An S-mode kernel: a RISC-V Linux Image, an ELF or a raw binary, started by the firmware.", valueName: "file"))
+    var kernel: String?
+
+    @Option(name: .long, help: ArgumentHelp("M-mode firmware run before the kernel: an ELF or raw binary at RAM base, 'pagoda' (Pagoda's SBI firmware, the default with --kernel) or 'none' (the boot ROM enters the kernel in M-mode).", valueName: "file|pagoda|none"))
+    var bios: String?
+
+    @Option(name: .long, help: ArgumentHelp("An initial ramdisk, placed as QEMU places it and named in /chosen (linux,initrd-start and -end).", valueName: "file"))
+    var initrd: String?
+
+    @Option(name: [.customLong("append"), .customLong("bootargs")], help: ArgumentHelp("Kernel command line for the device tree's /chosen/bootargs (--bootargs is another name for it).", valueName: "text"))
+    var append: String = ""
 
     @Option(name: .long, help: ArgumentHelp("Write statistics as JSON to this file when the machine stops.", valueName: "file"))
     var stats: String?
@@ -69,8 +89,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup(title: "Debugging")
     var debugOptions: DebugOptions
 
-    @Argument(help: ArgumentHelp("The ELF64 RISC-V executable to boot.", valueName: "kernel"))
-    var kernel: String
+    @Argument(help: ArgumentHelp("A bare-metal ELF64 RISC-V program to boot in M-mode (instead of --kernel/--bios).", valueName: "program"))
+    var program: String?
 
     func validate() throws {
         let size = memory.bytes
@@ -85,13 +105,21 @@ struct RunCommand: ParsableCommand {
         if let n = statsInterval, n == 0 { throw ValidationError("--stats-interval must be at least 1") }
         guard (1...1_000_000).contains(quantum) else { throw ValidationError("--quantum must be between 1 and 1000000 (got \(quantum))") }
         if let n = maxInstructions, n == 0 { throw ValidationError("--max-instructions must be at least 1") }
+        if program != nil && (kernel != nil || bios != nil || initrd != nil) {
+            throw ValidationError("give either a bare-metal PROGRAM or --kernel/--bios/--initrd, not both")
+        }
+        if program == nil && kernel == nil && bios == nil {
+            throw ValidationError("nothing to boot: give a bare-metal PROGRAM.elf, or --kernel FILE (and optionally --bios, --initrd)")
+        }
+        if initrd != nil && kernel == nil { throw ValidationError("--initrd needs --kernel FILE") }
+        if bios == "none" && kernel == nil { throw ValidationError("--bios none needs --kernel FILE") }
     }
 
     func run() throws {
         var configuration = MachineConfiguration()
         configuration.memorySize = memory.bytes
         configuration.maxInstructions = maxInstructions
-        configuration.bootargs = bootargs
+        configuration.bootargs = append
         configuration.harts = harts
         configuration.bootAllHarts = bootAllHarts
         configuration.quantum = quantum
@@ -112,15 +140,21 @@ struct RunCommand: ParsableCommand {
 
         let console = HostConsole()
         let machine = Machine(configuration: configuration, console: console)
-        let image: ELFImage
         do {
-            image = try ELFLoader.load(path: kernel, allowedRegions: machine.loadableRegions)
+            if let program {
+                machine.load(try ELFLoader.load(path: program, allowedRegions: machine.loadableRegions))
+            } else {
+                try machine.boot(try bootImages(for: machine))
+            }
         } catch let error as LoaderError {
             console.restore()
             FileHandle.standardError.write("pagoda: \(error.message)\n".data(using: .utf8)!)
             throw ExitCode(error.kind == .fileUnreadable ? ExitStatus.missingKernel : ExitStatus.badKernel)
+        } catch let error as BootError {
+            console.restore()
+            FileHandle.standardError.write("pagoda: \(error.message)\n".data(using: .utf8)!)
+            throw ExitCode(ExitStatus.badKernel)
         }
-        machine.load(image)
         var series: FileHandle?
         if let interval = statsInterval, let path = stats {
             let seriesPath = (path as NSString).deletingPathExtension + ".jsonl"
@@ -160,6 +194,23 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(ExitStatus.deadlock)
         case .quit: throw ExitCode(ExitStatus.quit)
         }
+    }
+}
+
+extension RunCommand {
+    /// The firmware, kernel and initrd files the options name, read and recognised.
+    /// Throws `LoaderError` (a file missing, unreadable or malformed) or `BootError`.
+    func bootImages(for machine: Machine) throws -> BootImages {
+        let ram = machine.ramRegion
+        var firmware: BootImages.Firmware?
+        switch bios ?? "pagoda" {
+        case "none": firmware = nil
+        case "pagoda": firmware = try BootImages.Firmware.pagoda()
+        case let path: firmware = BootImages.Firmware(file: try BootFile.load(path: path, allowedRegions: ram))
+        }
+        let kernelFile = try kernel.map { try BootFile.load(path: $0, allowedRegions: ram) }
+        let initrdBytes = try initrd.map { try BootFile.contents(of: $0) }
+        return BootImages(firmware: firmware, kernel: kernelFile, initrd: initrdBytes)
     }
 }
 

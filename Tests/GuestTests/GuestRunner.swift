@@ -42,6 +42,31 @@ enum GuestRunner {
         return Outcome(reason: reason, output: console.outputString, machine: machine)
     }
 
+    /// Boots `kernel` the QEMU way (`--kernel`), under `bios`: "pagoda" (Pagoda's SBI
+    /// firmware), "none" (the kernel is entered in M-mode), or a firmware file's path.
+    /// PAGODA-FLAGS lines in the kernel's source apply as for `run`.
+    static func runKernel(_ kernel: URL, bios: String = "pagoda", initrd: URL? = nil, input: String = "",
+                          configure: (inout MachineConfiguration) -> Void = { _ in }) throws -> Outcome {
+        var configuration = MachineConfiguration()
+        configuration.maxInstructions = 2_000_000_000
+        Self.configure(&configuration, for: kernel)
+        configure(&configuration)
+        let console = BufferConsole(input: Array(input.utf8))
+        let machine = Machine(configuration: configuration, console: console)
+        let firmware: BootImages.Firmware?
+        switch bios {
+        case "none": firmware = nil
+        case "pagoda": firmware = try BootImages.Firmware.pagoda()
+        default: firmware = BootImages.Firmware(file: try BootFile.load(path: bios, allowedRegions: machine.ramRegion))
+        }
+        let images = BootImages(firmware: firmware,
+                                kernel: try BootFile.load(path: kernel.path, allowedRegions: machine.ramRegion),
+                                initrd: try initrd.map { try BootFile.contents(of: $0.path) })
+        try machine.boot(images)
+        let reason = machine.run()
+        return Outcome(reason: reason, output: console.outputString, machine: machine)
+    }
+
     /// What a guest is expected to end with: `exit_codeN` guests fail with N on purpose.
     static func expectedReason(for elf: URL) -> StopReason {
         let name = elf.deletingPathExtension().lastPathComponent

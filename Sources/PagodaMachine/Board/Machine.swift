@@ -22,8 +22,11 @@ public final class Machine: TimeSource, HartControl {
 
     /// Why the machine stopped, once it has.
     public private(set) var stopReason: StopReason?
-    /// The image loaded, kept for resets and for debugging (symbols).
+    /// The ELF image whose symbols describe the code (the kernel's, or a bare-metal
+    /// program's), for debugging and HTIF.
     public private(set) var image: ELFImage?
+    /// Where the boot images go, kept for resets.
+    private var layout: BootLayout?
     public private(set) var deviceTreeAddress: UInt64 = 0
     public private(set) var deviceTree: [UInt8] = []
     var htif: HTIF?
@@ -90,12 +93,16 @@ public final class Machine: TimeSource, HartControl {
 
     // MARK: Releasing harts
 
+    /// How each hart last started running (nil: held since the last reset).
+    public private(set) var hartStarts: [HartStart?] = []
+
     public func isRunning(hart: Int) -> Bool { harts[hart].isRunning }
 
     /// Releases a held hart (the mailbox doorbell): M-mode at `start`, a0 = hart id, a1 = `argument`.
     public func release(hart id: Int, start: UInt64, argument: UInt64) {
         let hart = harts[id]
         guard !hart.isRunning else { return }
+        hartStarts[id] = HartStart(how: .mailbox, byHart: currentHart.id, atInstruction: instructionsExecuted, address: start)
         hart.reset(pc: start)
         hart.setRegister(10, UInt64(id))
         hart.setRegister(11, argument)
@@ -108,7 +115,8 @@ public final class Machine: TimeSource, HartControl {
     /// The board description the device tree is generated from.
     public var board: VirtBoard {
         VirtBoard(harts: configuration.harts, memoryBase: bus.ram.base, memorySize: configuration.memorySize,
-                  bootargs: configuration.bootargs, isa: "rv64imac_zicsr_zifencei_sstc")
+                  bootargs: configuration.bootargs, isa: "rv64imac_zicsr_zifencei_sstc",
+                  initrd: layout?.initrd, reservedMemory: layout?.reserved ?? [])
     }
 
     /// The physical ranges an image may occupy.
@@ -116,12 +124,41 @@ public final class Machine: TimeSource, HartControl {
         [bus.ram.base...(bus.ram.base + bus.ram.size - 1), bus.rom.base...(bus.rom.base + bus.rom.size - 1)]
     }
 
-    /// Loads an ELF image, builds the device tree and the boot ROM, and resets every hart
-    /// to the reset vector.
+    /// The physical ranges an image booted with `boot(_:)` may occupy: RAM.
+    public var ramRegion: [ClosedRange<UInt64>] { [bus.ram.base...(bus.ram.base + bus.ram.size - 1)] }
+
+    /// Loads a bare-metal ELF image (entered in M-mode from the boot ROM), builds the
+    /// device tree and the boot ROM, and resets every hart to the reset vector.
     public func load(_ image: ELFImage) {
+        var layout = BootLayout(entry: image.entry)
+        layout.placements = image.segments.map {
+            BootLayout.Placement(address: $0.physicalAddress, data: $0.data, zeroLength: $0.memorySize)
+        }
+        install(layout, symbols: image)
+    }
+
+    /// Boots firmware, kernel and initrd the QEMU way (see `BootImages`). Throws only
+    /// `BootError`, when the images do not fit in RAM or overlap each other.
+    public func boot(_ images: BootImages) throws {
+        var symbols: ELFImage?
+        if case .elf(let image)? = images.kernel { symbols = image }
+        else if case .elf(let image)? = images.firmware?.file { symbols = image }
+        let layout = try BootLayout.make(images, ramBase: bus.ram.base, ramSize: bus.ram.size) { layout in
+            var board = self.board
+            board.initrd = layout.initrd
+            board.reservedMemory = layout.reserved
+            let size = board.deviceTreeBlob().count
+            guard let address = board.deviceTreeAddress(blobSize: size) else { return nil }
+            return address...(address + UInt64(size) - 1)
+        }
+        install(layout, symbols: symbols)
+    }
+
+    private func install(_ layout: BootLayout, symbols image: ELFImage?) {
+        self.layout = layout
         self.image = image
-        let tohost = image.symbol(named: "tohost")?.value
-        htif = tohost.map { HTIF(tohost: $0, fromhost: image.symbol(named: "fromhost")?.value) }
+        let tohost = image?.symbol(named: "tohost")?.value
+        htif = tohost.map { HTIF(tohost: $0, fromhost: image?.symbol(named: "fromhost")?.value) }
         bus.watchedAddress = tohost ?? .max
         bus.onWatchedStore = { [unowned self] value in self.htifStore(value) }
         for hart in harts { hart.mmu.watchedPage = tohost.map { $0 & ~0xFFF } ?? .max }
@@ -129,28 +166,35 @@ public final class Machine: TimeSource, HartControl {
         reset()
     }
 
-    /// Resets the machine: the boot ROM, the device tree and the image's segments are
-    /// loaded again and every hart goes back to its reset state. The rest of RAM keeps
-    /// its contents, as on QEMU, so software can tell a reboot from a power-on.
+    /// Resets the machine: the boot ROM, the device tree and the images are loaded again
+    /// and every hart goes back to its reset state. The rest of RAM keeps its contents,
+    /// as on QEMU, so software can tell a reboot from a power-on.
     public func reset() {
         bus.rom.zero(bus.rom.base, length: bus.rom.size)
         let board = self.board
         deviceTree = board.deviceTreeBlob()
         deviceTreeAddress = board.deviceTreeAddress(blobSize: deviceTree.count) ?? bus.ram.base
         bus.ram.copy(deviceTree, to: deviceTreeAddress)
-        let entry = image?.entry ?? bus.ram.base
-        bus.rom.copy(BootROM.image(entry: entry, dtbAddress: deviceTreeAddress), to: BootROM.base)
-        if let image {
-            for segment in image.segments {
-                guard let region = bus.memory(containing: segment.physicalAddress, length: max(segment.memorySize, 1)) else { continue }
-                region.zero(segment.physicalAddress, length: segment.memorySize)
-                region.copy(segment.data, to: segment.physicalAddress)
-            }
+        let entry = layout?.entry ?? bus.ram.base
+        var argument: UInt64 = 0
+        if let info = layout?.dynamicInfo {
+            bus.rom.copy(info.bytes, to: FirmwareDynamicInfo.address)
+            argument = FirmwareDynamicInfo.address
+        }
+        bus.rom.copy(BootROM.image(entry: entry, dtbAddress: deviceTreeAddress, argument: argument), to: BootROM.base)
+        for placement in layout?.placements ?? [] {
+            let length = max(placement.zeroLength, UInt64(placement.data.count))
+            guard let region = bus.memory(containing: placement.address, length: max(length, 1)) else { continue }
+            region.zero(placement.address, length: length)
+            region.copy(placement.data, to: placement.address)
         }
         mailbox.reset()
         for hart in harts {
             hart.reset(pc: VirtMemoryMap.bootROM)
             hart.isRunning = hart.id == 0 || configuration.bootAllHarts
+        }
+        hartStarts = harts.map {
+            $0.isRunning ? HartStart(how: .reset, byHart: nil, atInstruction: instructionsExecuted, address: VirtMemoryMap.bootROM) : nil
         }
         currentHart = harts[0]
         bus.reservedPages = []
