@@ -43,7 +43,7 @@ run() {
     start=$(date +%s.%N)
     timeout "$boot_timeout" "$@" < /dev/null > "$out/$name.log" 2>&1 || ok=no
     end=$(date +%s.%N)
-    grep -aqx "init: all checks passed" "$out/$name.log" || ok=no
+    tr -d '\r' < "$out/$name.log" | grep -aqxF "init: all checks passed" || ok=no
     seconds=$(echo "$end - $start" | bc)
     if [ -z "$best" ] || [ "$(echo "$seconds < $best" | bc)" -eq 1 ]; then best=$seconds; fi
   done

@@ -46,6 +46,9 @@ with open(sys.argv[1], "rb") as f:
 EOF
 }
 
+# has_line LOG TEXT: LOG has the line TEXT (the tty ends console lines with \r\n).
+has_line() { tr -d '\r' < "$1" | grep -aqxF "$2"; }
+
 disk_is_zero() {
   python3 -c 'import sys; sys.exit(0 if not any(open(sys.argv[1], "rb").read()) else 1)' "$1"
 }
@@ -73,12 +76,12 @@ boot() {
     tail -n 5 "$log" | sed 's/^/    | /'
     return 1
   fi
-  if ! grep -aqx "init: all checks passed" "$log"; then
+  if ! has_line "$log" "init: all checks passed"; then
     fail "$what: /init did not pass (log: $log)"
     grep -a "init: FAIL\|checks failed" "$log" | sed 's/^/    /'
     return 1
   fi
-  if ! grep -aqx "init: ok $harts cpus online" "$log"; then
+  if ! has_line "$log" "init: ok $harts cpus online"; then
     fail "$what: not $harts cpus online: $(grep -a 'init: cpus:' "$log")"
     return 1
   fi
