@@ -20,3 +20,5 @@ echo "== the translation-overhead experiment (a reduced matrix)"
 SKIP_BUILD=1 SIZES="64K 16M" PATTERNS=random ACCESSES=64K SPEED_ACCESSES=1M OUT="$(mktemp -d)" tools/xlat-experiment.sh
 echo "== a real gdb against the GDB stub"
 tools/gdb-test.sh
+echo "== Linux 6.1 with Pagoda's /init on 1, 2, 4, 8 harts and under OpenSBI (builds the kernel once, about 4 minutes on 2 cores)"
+PAGODA_SKIP_BUILD=1 tools/linux-test.sh
