@@ -131,10 +131,55 @@ final class OSKernelTests: XCTestCase {
         XCTAssertFalse(out.contains("still running"), out)
     }
 
+    /// Base/limit with too little memory for every process: whole processes go to swap and
+    /// come back elsewhere with the checksum they left with; first and best fit.
+    func testBaseLimitSwapsWholeProcessesAndKeepsTheirMemory() throws {
+        for (fit, hartCounts) in [("first", [1, 4]), ("best", [4])] {
+            for harts in hartCounts {
+                let label = "baselimit fit=\(fit) \(harts) harts"
+                let outcome = try boot("mm=baselimit fit=\(fit) memory=192K ops=400 large=0 \(Self.workload)", harts: harts)
+                let out = outcome.output
+                XCTAssertEqual(outcome.reason, .passed, "\(label):\n\(out)")
+                for want in ["hello from pid 1", "matrix: 24x24 trace 62, ok", "sweep: 24 pages x 3 passes, sum 24644160, ok",
+                             "mstress: 400 operations", "forktree: 15 processes, want 15, ok", "all done: 19 exited, 0 killed",
+                             "\(fit) fit"] {
+                    XCTAssertTrue(out.contains(want), "\(label): no '\(want)' in\n\(out)")
+                }
+                XCTAssertFalse(out.contains("CORRUPTED") || out.contains("WRONG") || out.contains("failed"), "\(label):\n\(out)")
+                let summary = out.split(separator: "\n").first { $0.contains("whole-process swaps out") }.map(String.init) ?? ""
+                let numbers = summary.components(separatedBy: CharacterSet.decimalDigits.inverted).compactMap { Int($0) }
+                // "... whole-process swaps out A in B, checksums verified C ..."
+                guard let at = summary.range(of: "whole-process swaps out ") else { XCTFail(out); continue }
+                let tail = summary[at.upperBound...].components(separatedBy: CharacterSet.decimalDigits.inverted).compactMap { Int($0) }
+                XCTAssertFalse(numbers.isEmpty)
+                XCTAssertGreaterThan(tail[0], 0, "\(label): nothing was swapped\n\(out)")
+                XCTAssertEqual(tail[1], tail[2], "\(label): every swap-in verified its checksum")
+                XCTAssertGreaterThan(tail[2], 0)
+            }
+        }
+    }
+
+    /// Under base/limit a reference past the limit kills only that process; address 0 is
+    /// ordinary memory of the segment (base/limit has no per-page protection).
+    func testBaseLimitKillsAccessesPastTheLimit() throws {
+        let outcome = try boot("mm=baselimit cpulimit=20 run=bad_limit,matrix,bad_null,bad_loop", harts: 4)
+        let out = outcome.output
+        XCTAssertEqual(outcome.reason, .passed, out)
+        for want in ["(bad_limit) killed: access past the segment's limit (address 30000000,",
+                     "(bad_loop) killed: CPU time limit exceeded", "matrix: 24x24 trace 62, ok",
+                     "bad_null: still running after a null pointer write", "all done: 2 exited, 2 killed"] {
+            XCTAssertTrue(out.contains(want), "no '\(want)' in\n\(out)")
+        }
+    }
+
     func testTwoRunsGiveIdenticalOutput() throws {
         let args = "policy=aging frames=6 \(Self.workload)"
         let first = try boot(args, harts: 4), second = try boot(args, harts: 4)
         XCTAssertEqual(first.reason, .passed)
         XCTAssertEqual(first.output, second.output)
+        let bl = "mm=baselimit memory=192K ops=400 large=0 \(Self.workload)"
+        let third = try boot(bl, harts: 4), fourth = try boot(bl, harts: 4)
+        XCTAssertEqual(third.reason, .passed)
+        XCTAssertEqual(third.output, fourth.output)
     }
 }

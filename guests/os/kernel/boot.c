@@ -20,7 +20,7 @@ static void parse_config(const char *args) {
   cfg.frames = 16;
   cfg.slice = 2000;
   cfg.cpu_limit = 2000;
-  cfg.user_memory = 256 * 1024;
+  cfg.user_memory = 512 * 1024;
   cfg.harts = (int)mailbox_harts();
   if (cfg.harts < 1) cfg.harts = 1;
   if (cfg.harts > MAX_HARTS) cfg.harts = MAX_HARTS;

@@ -102,6 +102,7 @@ struct proc {
   /* base/limit */
   u64 base, size;        /* physical base and segment size */
   int swapped_out;       /* whole process in swap */
+  u64 grow_to;           /* the size it comes back with, when it went out to grow */
   u64 swap_first, swap_pages;
   u64 checksum;
   u64 last_ran;          /* for choosing whom to swap out */
@@ -240,7 +241,8 @@ int baselimit_new_space(struct proc *p);
 void baselimit_free_space(struct proc *p);
 int baselimit_user_pa(struct proc *p, u64 va, u64 *pa);
 int baselimit_prepare(struct proc *p);   /* ensure p is in memory before it runs */
-long baselimit_grow(struct proc *p, u64 new_size);
+int baselimit_fork(struct proc *parent, struct proc *child);
+long baselimit_grow(struct proc *p, u64 new_brk);   /* 0 done, 1 done but p is now in swap, -1 too big */
 void baselimit_report(void);
 
 /* lib.c */

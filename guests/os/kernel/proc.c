@@ -109,8 +109,9 @@ void proc_exit(struct proc *p, int code) {
   p->state = P_ZOMBIE;
   if (!parent) reap(p);
   else if (parent->state == P_WAITING) {
-    long r = proc_wait(parent, parent->wait_status_va);
-    parent->tf.regs[10] = (u64)r;
+    /* The parent runs its wait() ecall again and finds this zombie (its memory may be
+       in swap now, so the status is stored from its own system call). */
+    parent->tf.sepc -= 4;
     make_runnable(parent);
   }
   live_procs--;
@@ -161,7 +162,7 @@ struct proc *proc_fork(struct proc *parent) {
   c->root = 0;
   c->tlb_gen = 0;
   c->tf.regs[10] = 0;
-  int ok = cfg.mm == MM_PAGING ? paging_fork(parent, c) : -1;
+  int ok = cfg.mm == MM_PAGING ? paging_fork(parent, c) : baselimit_fork(parent, c);
   if (ok != 0) { c->state = P_UNUSED; return 0; }
   live_procs++;
   make_runnable(c);

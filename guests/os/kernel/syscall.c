@@ -35,7 +35,9 @@ static long set_brk(struct proc *p, u64 addr) {
     p->brk = addr;
     return (long)addr;
   }
-  if (baselimit_grow(p, addr) != 0) return -1;
+  long r = baselimit_grow(p, addr);
+  if (r < 0) return -1;
+  if (r == 1) cpus[hartid()].resched = 1;     /* swapped out to grow: runs again once back in */
   p->brk = addr;
   return (long)addr;
 }
@@ -47,7 +49,9 @@ static long sys_mmap(struct proc *p, u64 len) {
     /* Base/limit has one segment: an anonymous mapping is more room in it, from the
        break up (the heap and the mapping share the growth area). */
     u64 start = (p->brk + PAGE - 1) & ~(PAGE - 1);
-    if (baselimit_grow(p, start + len) != 0) return -1;
+    long r = baselimit_grow(p, start + len);
+    if (r < 0) return -1;
+    if (r == 1) cpus[hartid()].resched = 1;
     p->brk = start + len;
     return (long)start;
   }

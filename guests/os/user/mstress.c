@@ -1,5 +1,5 @@
 /* A malloc stress test: a few thousand malloc/free/realloc operations of sizes from 1
-   byte to 40 KiB (large ones from mmap), every block filled with a pattern and every
+   byte to 40 KiB (large ones from mmap; large=0 leaves those out), every block filled with a pattern and every
    byte checked before it is freed or resized. ops=N. */
 #include "lib/ulib.h"
 
@@ -20,14 +20,17 @@ static void fill(int i, size_t from) {
   for (size_t k = from; k < sizes[i]; k++) blocks[i][k] = (unsigned char)(i * 31 + k);
 }
 
+static long large = 1;
+
 static size_t pick_size(void) {
   uint64_t r = rnd();
-  if (r % 16 == 0) return 8192 + r % 32768;     /* large: mmap */
+  if (large && r % 16 == 0) return 8192 + r % 32768;     /* large: mmap */
   return 1 + (r >> 8) % 600;
 }
 
 int main(const char *args) {
   long ops = arg_long(args, "ops", 2000), bad = 0;
+  large = arg_long(args, "large", 1);
   for (long n = 0; n < ops; n++) {
     int i = (int)(rnd() % SLOTS);
     uint64_t what = rnd() % 3;

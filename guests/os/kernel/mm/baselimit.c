@@ -19,7 +19,7 @@ static struct hole holes[MAX_HOLES];
 static int nholes;
 static u64 region_start, region_size;
 static u64 swap_slots[MAX_PROCS][MAX_SEG_PAGES];
-static u64 whole_out, whole_in, checks_ok, moves, grow_in_place;
+static u64 whole_out, whole_in, checks_ok, moves, grow_in_place, self_swaps;
 static u64 min_holes_seen = ~0UL, max_holes_seen;
 
 void baselimit_init(void) {
@@ -171,7 +171,8 @@ int baselimit_user_pa(struct proc *p, u64 va, u64 *pa) {
 /* Before p runs: bring it back from swap if it is there. */
 int baselimit_prepare(struct proc *p) {
   if (!p->swapped_out) return 0;
-  u64 base = take_or_swap(p->size, p);
+  u64 size = p->grow_to > p->size ? p->grow_to : p->size;
+  u64 base = take_or_swap(size, p);
   if (!base) return -1;
   u64 t0 = rdcycle();
   for (u64 i = 0; i < p->size / PAGE; i++) {
@@ -183,6 +184,13 @@ int baselimit_prepare(struct proc *p) {
   p->swapped_out = 0;
   u64 sum = checksum((const u8 *)base, p->size);
   if (sum != p->checksum) panic("a swapped-in segment's checksum differs");
+  if (size > p->size) {
+    memset((u8 *)base + p->size, 0, size - p->size);
+    p->size = size;
+    p->st.frames_held = size / PAGE;
+    if (p->st.frames_held > p->st.frames_peak) p->st.frames_peak = p->st.frames_held;
+  }
+  p->grow_to = 0;
   checks_ok++;
   p->st.whole_swaps_in++;
   p->st.io_cycles += rdcycle() - t0;
@@ -203,7 +211,15 @@ long baselimit_grow(struct proc *p, u64 new_brk) {
   } else {
     u64 old = p->base, old_size = p->size;
     u64 base = take_or_swap(size, p);
-    if (!base) return -1;
+    if (!base) {
+      /* No room now, even with every other waiting process out: p itself goes to swap
+         and comes back with its new size when a hole that big appears (the caller
+         gives up the hart). */
+      swap_out_proc(p);
+      p->grow_to = size;
+      self_swaps++;
+      return 1;
+    }
     memcpy((u8 *)base, (u8 *)old, old_size);
     memset((u8 *)base + old_size, 0, size - old_size);
     hole_give(old, old_size);
@@ -224,6 +240,33 @@ void baselimit_report(void) {
   }
   (void)min_holes_seen;
   kprintf("[kernel] base/limit: holes %d (most %lu), largest %lu KiB, free %lu KiB; whole-process swaps out %lu in %lu, "
-          "checksums verified %lu; segments moved %lu, grown in place %lu\n",
-          nholes, max_holes_seen, largest >> 10, free_total >> 10, whole_out, whole_in, checks_ok, moves, grow_in_place);
+          "checksums verified %lu; segments moved %lu, grown in place %lu, swapped out to grow %lu\n",
+          nholes, max_holes_seen, largest >> 10, free_total >> 10, whole_out, whole_in, checks_ok, moves, grow_in_place,
+          self_swaps);
+}
+
+/* fork: the child gets a copy of the parent's segment in a hole of its own, or, when
+   none is free, starts life in swap (written there straight from the parent). */
+int baselimit_fork(struct proc *parent, struct proc *child) {
+  child->size = parent->size;
+  child->swapped_out = 0;
+  child->grow_to = 0;
+  u64 base = take_or_swap(parent->size, parent);
+  if (base) {
+    memcpy((void *)base, (const void *)parent->base, parent->size);
+    child->base = base;
+    return 0;
+  }
+  u64 pages = parent->size / PAGE;
+  child->checksum = checksum((const u8 *)parent->base, parent->size);
+  for (u64 i = 0; i < pages; i++) {
+    u64 s = swap_alloc();
+    swap_slots[child - procs][i] = s;
+    swap_write(s, (const u8 *)parent->base + i * PAGE);
+  }
+  child->base = 0;
+  child->swapped_out = 1;
+  child->st.whole_swaps_out++;
+  whole_out++;
+  return 0;
 }

@@ -70,20 +70,26 @@ static uint64_t *coalesce(uint64_t *b) {
   return b;
 }
 
+/* More heap from sbrk. The new space continues the heap when it starts right after the
+   epilogue; otherwise (base/limit puts mmap regions at the break too) it becomes a
+   separate stretch with a prologue and epilogue of its own. */
 static int grow(uint64_t need) {
   uint64_t amount = need + 16 > GROW ? (need + 16 + GROW - 1) & ~(GROW - 1) : GROW;
-  if (!heap_end) {
-    uint64_t *start = sbrk((long)(amount + 16));
-    if ((long)start == -1) return -1;
-    start[0] = 0 | USED;          /* prologue footer */
-    heap_end = start + 1;
-    malloc_stats.brk_bytes += 16;
-  } else if ((long)sbrk((long)amount) == -1) return -1;
-  uint64_t *b = heap_end;
-  set_block(b, amount, 0);
+  uint64_t *start = sbrk((long)(amount + 16));
+  if ((long)start == -1) return -1;
+  uint64_t *b, size;
+  if (heap_end && start == heap_end + 1) {
+    b = heap_end;                  /* the old epilogue becomes the new block's header */
+    size = amount + 16;
+  } else {
+    start[0] = 0 | USED;           /* prologue footer */
+    b = start + 1;
+    size = amount;
+  }
+  set_block(b, size, 0);
   heap_end = next_block(b);
   *heap_end = 0 | USED;            /* epilogue header */
-  malloc_stats.brk_bytes += amount;
+  malloc_stats.brk_bytes += amount + 16;
   list_insert(coalesce(b));
   return 0;
 }
