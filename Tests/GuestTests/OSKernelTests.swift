@@ -66,6 +66,7 @@ final class OSKernelTests: XCTestCase {
             let outcome = try boot("mm=paging policy=clock frames=16 \(Self.workload)", harts: harts)
             checkWorkload(outcome, "paging, \(harts) harts")
             XCTAssertTrue(outcome.output.contains("\(harts) harts running, started through the mailbox"))
+            XCTAssertTrue(outcome.output.contains("devices mapped with PBMT=IO (svpbmt)"), outcome.output)
             if harts == 4 {
                 // Every hart took processes from the shared run queue.
                 for h in 0..<4 {

@@ -77,6 +77,9 @@ static void kmain(const void *fdt) {
           cfg.mm == MM_PAGING ? "paging" : "baselimit", policy_name(cfg.policy), cfg.frames,
           cfg.sched == SCHED_SMP ? "smp" : "master", cfg.best_fit ? "best" : "first");
   frames_init();
+  /* Svpbmt (Pagoda has it): the kernel maps its devices with PBMT = IO, uncached. */
+  if (fdt_has_extension(fdt, "svpbmt")) pbmt_io = PTE_PBMT_IO;
+  kprintf("[kernel] devices mapped %s\n", pbmt_io ? "with PBMT=IO (svpbmt)" : "as ordinary memory (no svpbmt)");
   paging_init();
   swap_init();
   if (cfg.mm == MM_BASELIMIT) baselimit_init();

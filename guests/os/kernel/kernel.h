@@ -152,6 +152,7 @@ void __attribute__((noreturn)) power_off(int code);
 
 /* fdt.c */
 const char *fdt_bootargs(const void *fdt);
+int fdt_has_extension(const void *fdt, const char *ext);
 
 /* smp.c */
 void smp_start_secondaries(void);
@@ -198,6 +199,7 @@ u64 frames_free_count(void);
 
 /* mm/paging.c */
 void paging_init(void);
+extern u64 pbmt_io;
 int paging_new_space(struct proc *p);
 void paging_free_space(struct proc *p);
 int paging_fault(struct proc *p, u64 va, u64 cause);
