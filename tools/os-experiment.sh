@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
-FRAMES=${FRAMES:-"4 8 16 32"}
+FRAMES=${FRAMES:-"4 8 16 24 32"}
 HARTS=${HARTS:-"1 4"}
 POLICIES=${POLICIES:-"fifo clock aging nru opt"}
 REPLAY_FRAMES=${REPLAY_FRAMES:-"1 2 3 4 5 6 7 8 10 12"}
@@ -56,12 +56,13 @@ import json, re, sys
 label, harts, stats, out = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3])), sys.argv[4]
 total = next(l for l in out.splitlines() if l.startswith("[kernel] total:"))
 num = lambda key: int(re.search(key + r" (\d+)", total).group(1))
+whole = re.search(r"whole-swaps out (\d+) in (\d+)", total)
 done = next(l for l in out.splitlines() if "all done" in l)
 ok = "ok" if " 0 killed" in done and "WRONG" not in out and "CORRUPTED" not in out else "FAILED"
 hs = stats["harts"]
 cyc = lambda k: sum(h["cycle_breakdown"][k] for h in hs)
 print(",".join(str(x) for x in [label, harts, num("pageable-faults"), num("swap-in"), num("swap-out"),
-      num("whole-swaps out"), num("whole-swaps in"), max(h["cycles"] for h in hs), cyc("execution"),
+      whole.group(1), whole.group(2), max(h["cycles"] for h in hs), cyc("execution"),
       cyc("translation"), cyc("data_access"), num("io"), sum(h["dtlb"]["misses"] for h in hs),
       sum(h["itlb"]["misses"] for h in hs), stats["instructions"], ok]))
 PY
@@ -78,7 +79,12 @@ for h in $HARTS; do
   [ "$h" -gt 1 ] && run_workload "clock/16/master" "$h" "mm=paging policy=clock frames=16 sched=master ops=400 large=0 $WORKLOAD"
 done
 
-python3 - "$OUT" <<'PY'
+# The tables and plots; the plots need matplotlib (Debian's python3-matplotlib, tools/setup.sh).
+report_python=python3
+for py in python3 /usr/bin/python3; do
+  "$py" -c 'import matplotlib' 2>/dev/null && { report_python=$py; break; }
+done
+"$report_python" - "$OUT" <<'PY'
 import csv, sys, os
 out = sys.argv[1]
 rows = list(csv.DictReader(open(os.path.join(out, "os-replay.csv"))))
