@@ -1,5 +1,5 @@
-/* Booting (MOS 4th ed. 1.11 "The World According to C"/booting, and 8.1.2: one CPU
-   boots alone and starts the others). See boot.S for how the harts get here.
+/* Booting (MOS 4th ed. 1.3.6 "Booting the Computer", and 8.1.2 "Multiprocessor
+   Operating System Types": one CPU boots alone and starts the others). See boot.S for how the harts get here.
 
    Hart 0 reads the command line from the device tree, sets up the frame pool, swap,
    the kernel's page table and the first processes, then releases the other harts

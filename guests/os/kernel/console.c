@@ -1,4 +1,4 @@
-/* The console (MOS 4th ed. 5.6.2 "Input Software"/output software on a UART): the
+/* The console (MOS 4th ed. 5.2.2 "Programmed I/O": polling the UART): the
    kernel's printing, one lock so lines from different harts never mix, and power-off. */
 #include "kernel.h"
 

@@ -1,5 +1,5 @@
-/* The M-mode layer under the kernel (MOS 4th ed. 1.3.1 and 5.1.4: the hardware
-   privilege levels and interrupt handling): everything the S-mode kernel cannot do
+/* The M-mode layer under the kernel (MOS 4th ed. 1.3.1 "Processors", kernel and user
+   mode, and 5.1.5 "Interrupts Revisited"): everything the S-mode kernel cannot do
    itself. It delegates traps and interrupts to S-mode, opens physical memory to S and U
    through one PMP entry, lets S-mode program its own timer (Sstc: stimecmp) and read the
    counters, and forwards inter-processor interrupts: the CLINT only raises M-level

@@ -1,5 +1,5 @@
 /* Processes (MOS 4th ed. 2.1 "Processes": creation, termination, the process table;
-   2.1.7 "Implementation of Processes"). A process is its saved registers, its address
+   2.1.6 "Implementation of Processes"). A process is its saved registers, its address
    space (paging or base/limit) and its statistics. Programs come from images linked
    into the kernel (programs.S): there is no file system. */
 #include "kernel.h"

@@ -1,5 +1,5 @@
-/* System calls (MOS 4th ed. 1.6 "System Calls", 1.6.1 process management, and 3.3.? /
-   10.4 for brk and mmap): ecall from U-mode with the number in a7, arguments in a0-a3,
+/* System calls (MOS 4th ed. 1.6 "System Calls", 1.6.1 "System Calls for Process
+   Management", and 10.4.2 "Memory-Management System Calls in Linux" for brk and mmap): ecall from U-mode with the number in a7, arguments in a0-a3,
    the result in a0. */
 #include "kernel.h"
 #include "../common/syscalls.h"

@@ -1,4 +1,4 @@
-# Trap entry and exit for S-mode (MOS 4th ed. 1.6 "System Calls" and 3.6.2 "Instruction
+# Trap entry and exit for S-mode (MOS 4th ed. 1.6 "System Calls" and 3.6.3 "Instruction
 # Backup": how a trap saves the interrupted program's state so the kernel can resume it).
 # sscratch always holds this hart's struct cpu; the interrupted registers go to cpu->tf.
 # The kernel runs with its own page table (kernel_satp); every user page table maps the

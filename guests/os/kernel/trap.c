@@ -1,8 +1,8 @@
-/* Trap handling (MOS 4th ed. 1.6 "System Calls", 2.1.7 "Implementation of Processes":
+/* Trap handling (MOS 4th ed. 1.6 "System Calls", 2.1.6 "Implementation of Processes":
    the interrupt vector saves the registers, the handler decides, the scheduler picks who
-   runs next; 3.6.2 "Page Fault Handling"). The kernel is one critical region guarded by
-   a big kernel lock (MOS 8.1.2, "Symmetric Multiprocessors"): a hart takes it on every
-   trap and drops it when it returns to a user program or goes idle. Traps only come from
+   runs next; 3.6.2 "Page Fault Handling"). The kernel is one critical region guarded
+   by a big kernel lock (MOS 8.1.2, "Symmetric Multiprocessors"): a hart takes it on
+   every trap and drops it when it returns to a user program or goes idle. Traps only come from
    U-mode; the kernel itself runs with interrupts off and never blocks. */
 #include "kernel.h"
 

@@ -1,4 +1,5 @@
-/* A fork tree (MOS 4th ed. 2.1.2 process creation, 3.5.? copy-on-write): every process
+/* A fork tree (MOS 4th ed. 2.1.2 "Process Creation", 3.5.5 "Shared
+   Pages": copy-on-write): every process
    down to depth=D forks two children; each child changes a global and a heap value it
    shares copy-on-write with its parent, checks its parent's values did not change, and
    exits with the number of processes in its subtree. */

@@ -1,5 +1,5 @@
-/* The reference-string replayer (MOS 4th ed. 3.4 and 3.5.?: studying replacement
-   algorithms on reference strings). It touches one page of an mmap region per reference,
+/* The reference-string replayer (MOS 4th ed. 3.4 "Page Replacement Algorithms" and
+   3.4.10 "Summary of Page Replacement Algorithms": comparing them on reference strings). It touches one page of an mmap region per reference,
    storing for a "w" reference, loading otherwise, and calls tick() every `tick`
    references (the clock tick of NRU and aging). The string comes from refs=0,1,2w,...
    or is generated from gen=SEED:LENGTH:PAGES; either way it is printed first, so

@@ -1,6 +1,6 @@
 /* Paging (MOS 4th ed. 3.3 "Virtual Memory": 3.3.1 paging, 3.3.2 page tables, 3.3.4
    multilevel page tables; 3.6.1 "OS Involvement with Paging"; 3.6.2 "Page Fault
-   Handling"; 3.5.? shared pages and copy-on-write).
+   Handling"; 3.5.5 "Shared Pages", copy-on-write).
 
    Sv39, one page table per process, its root in satp with the process's ASID (its pid,
    never reused), so a context switch needs no TLB flush. Every table maps the kernel's

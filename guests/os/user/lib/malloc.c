@@ -1,5 +1,6 @@
-/* malloc, free, realloc (MOS 4th ed. 3.2.3 "Managing Free Memory" and 10.4.? memory
-   allocation in user space: a heap grown with brk/sbrk, large blocks from mmap).
+/* malloc, free, realloc (MOS 4th ed. 3.2.3 "Managing Free Memory", memory
+   management with linked lists, and 10.4.2 "Memory-Management System Calls in Linux":
+   a heap grown with brk/sbrk, large blocks from mmap).
 
    Small blocks come from the brk heap. Every block carries its size in a header and a
    footer (boundary tags), so a freed block merges with a free neighbour on either side
