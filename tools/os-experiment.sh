@@ -98,19 +98,23 @@ for string in ("belady", "locality"):
         print(f"{policy:9}" + "".join(f"{cells[f]['kernel_faults'] + '/' + cells[f]['oracle_faults']:>10}" for f in frames))
 bad = [r for r in rows if r["kernel_faults"] != r["oracle_faults"] or r["swap_out"] != r["oracle_swap_out"]]
 print(f"\nkernel = oracle in {len(rows) - len(bad)} of {len(rows)} runs")
+failed = bool(bad)
 w = list(csv.DictReader(open(os.path.join(out, "os-workload.csv"))))
 print("\nThe workload (matrix, sweep, mstress, forktree)")
 cols = ["scheme", "harts", "faults", "swap_in", "swap_out", "whole_out", "cycles", "execution", "translation", "io_cycles", "dtlb_misses", "result"]
 print(" ".join(f"{c:>12}" for c in cols))
 for r in w:
     print(" ".join(f"{r[c]:>12}" for c in cols))
+failed = failed or any(r["result"] != "ok" for r in w)
+if failed:
+    print("FAILED: the kernel disagrees with the oracle, or a workload run went wrong")
 try:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 except ImportError:
     print("matplotlib missing: no plots")
-    sys.exit(0)
+    sys.exit(1 if failed else 0)
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 for ax, string in zip(axes, ("belady", "locality")):
     sub = [r for r in rows if r["string"] == string]
@@ -140,4 +144,5 @@ for ax, harts in zip(axes, sorted({r["harts"] for r in w})):
 fig.tight_layout()
 fig.savefig(os.path.join(out, "os-cycles.png"), dpi=110)
 print(f"\nplots: {out}/os-faults.png {out}/os-cycles.png")
+sys.exit(1 if failed else 0)
 PY

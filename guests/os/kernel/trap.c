@@ -69,6 +69,12 @@ static const char *exception_name(u64 cause) {
 
 void trap_handler(struct cpu *c) {
   u64 now = rdcycle();
+  if (CSR_READ(sstatus) & (1 << 8)) {
+    /* From S-mode: the kernel itself faulted (a bug); nothing sensible to resume. */
+    kprintf("[kernel] hart %lu: trap in the kernel: scause %lx sepc %lx stval %lx\n", c->hart, CSR_READ(scause),
+            CSR_READ(sepc), CSR_READ(stval));
+    panic("kernel trap");
+  }
   ticket_acquire(&kernel_lock);
   struct proc *p = c->cur;
   if (!p) panic("trap with no current process");
