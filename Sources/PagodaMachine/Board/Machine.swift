@@ -93,12 +93,16 @@ public final class Machine: TimeSource, HartControl {
 
     // MARK: Releasing harts
 
+    /// How each hart last started running (nil: held since the last reset).
+    public private(set) var hartStarts: [HartStart?] = []
+
     public func isRunning(hart: Int) -> Bool { harts[hart].isRunning }
 
     /// Releases a held hart (the mailbox doorbell): M-mode at `start`, a0 = hart id, a1 = `argument`.
     public func release(hart id: Int, start: UInt64, argument: UInt64) {
         let hart = harts[id]
         guard !hart.isRunning else { return }
+        hartStarts[id] = HartStart(how: .mailbox, byHart: currentHart.id, atInstruction: instructionsExecuted, address: start)
         hart.reset(pc: start)
         hart.setRegister(10, UInt64(id))
         hart.setRegister(11, argument)
@@ -188,6 +192,9 @@ public final class Machine: TimeSource, HartControl {
         for hart in harts {
             hart.reset(pc: VirtMemoryMap.bootROM)
             hart.isRunning = hart.id == 0 || configuration.bootAllHarts
+        }
+        hartStarts = harts.map {
+            $0.isRunning ? HartStart(how: .reset, byHart: nil, atInstruction: instructionsExecuted, address: VirtMemoryMap.bootROM) : nil
         }
         currentHart = harts[0]
         bus.reservedPages = []
