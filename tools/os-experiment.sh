@@ -9,7 +9,8 @@
 #      translation, I/O), TLB misses from Pagoda's statistics.
 # Writes tools/out/os-replay.csv, tools/out/os-workload.csv, tools/out/os-faults.png and
 # tools/out/os-cycles.png, and prints both tables.
-#   FRAMES="4 8 16 32" HARTS="1 4" POLICIES="fifo clock aging nru opt" tools/os-experiment.sh
+#   FRAMES="4 8 16 24 32" HARTS="1 4" POLICIES="fifo clock aging nru opt" REPLAY_FRAMES="1 2 3 4" OUT=DIR tools/os-experiment.sh
+# It exits non-zero when a kernel count differs from the oracle's or a workload run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
@@ -17,7 +18,7 @@ FRAMES=${FRAMES:-"4 8 16 24 32"}
 HARTS=${HARTS:-"1 4"}
 POLICIES=${POLICIES:-"fifo clock aging nru opt"}
 REPLAY_FRAMES=${REPLAY_FRAMES:-"1 2 3 4 5 6 7 8 10 12"}
-OUT=tools/out
+OUT=${OUT:-tools/out}
 mkdir -p "$OUT"
 PAGODA=.build/release/pagoda
 [ -x "$PAGODA" ] || swift build -c release >/dev/null
