@@ -16,6 +16,13 @@ public final class Machine: TimeSource, HartControl {
     public private(set) var testDevice: SiFiveTest!
     public private(set) var mailbox: HartMailbox!
     public private(set) var harts: [Hart] = []
+    /// The eight virtio-mmio slots (Machine+Virtio.swift).
+    public internal(set) var virtio: [VirtioMMIO] = []
+    /// Receives the one-line messages devices report (a broken virtqueue, a drive
+    /// image that rounds down); nil writes them to standard error.
+    public var onDeviceMessage: ((String) -> Void)? = nil
+    /// Callbacks devices scheduled in modelled time (Machine+Events.swift).
+    let deviceEvents = DeviceEvents()
     public let console: ConsoleIO
     /// The L2 cache of the timing model, shared by every hart.
     let l2: CacheModel
@@ -69,6 +76,7 @@ public final class Machine: TimeSource, HartControl {
         bus.attach(clint, at: VirtMemoryMap.clint)
         bus.attach(plic, at: VirtMemoryMap.plic)
         bus.attach(uart, at: VirtMemoryMap.uart)
+        attachVirtioSlots()
         harts = (0..<configuration.harts).map { Hart(id: $0, machine: self, bus: bus, sharedL2: l2) }
         currentHart = harts[0]
         for hart in harts { hart.mmu.updatesAccessedDirty = configuration.hardwareAccessedDirty }
@@ -189,6 +197,7 @@ public final class Machine: TimeSource, HartControl {
             region.copy(placement.data, to: placement.address)
         }
         mailbox.reset()
+        resetVirtio()
         for hart in harts {
             hart.reset(pc: VirtMemoryMap.bootROM)
             hart.isRunning = hart.id == 0 || configuration.bootAllHarts
@@ -230,6 +239,7 @@ public final class Machine: TimeSource, HartControl {
             }
             now = hart.cycles
             currentHart = hart
+            fireDueEvents()
             hart.takeInterruptIfAny()
             var budget = configuration.quantum
             if let limit = configuration.maxInstructions {
@@ -240,6 +250,7 @@ public final class Machine: TimeSource, HartControl {
                 let cycles = (deadline - mtime) &* cyclesPerTick
                 if cycles < UInt64(budget) { budget = Int(cycles) }
             }
+            if let cycles = cyclesUntilNextEvent(), cycles < UInt64(budget) { budget = Int(cycles) }
             if let interval = statisticsInterval {
                 if nextIntervalMark == 0 { nextIntervalMark = interval }
                 budget = Int(min(UInt64(budget), nextIntervalMark &- instructionsExecuted))
@@ -260,8 +271,8 @@ public final class Machine: TimeSource, HartControl {
         return stopReason!
     }
 
-    /// Every running hart waits: let time pass to the next timer deadline, or for console
-    /// input; with neither, nothing can ever happen again.
+    /// Every running hart waits: let time pass to the next timer deadline or device event,
+    /// or for console input; with none of these, nothing can ever happen again.
     private func idle() {
         let running = harts.filter(\.isRunning)
         if running.isEmpty { stopReason = .deadlock; return }
@@ -273,6 +284,10 @@ public final class Machine: TimeSource, HartControl {
         for hart in running {
             currentHart = hart
             if let d = nextDeadline(for: hart), earliest == nil || d < earliest!.deadline { earliest = (hart, d) }
+        }
+        if let tick = deviceEvents.nextTick, earliest == nil || tick <= earliest!.deadline {
+            passTime(untilEvent: tick, running: running)
+            return
         }
         if let (hart, deadline) = earliest {
             currentHart = hart
