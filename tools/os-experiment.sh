@@ -5,8 +5,8 @@
 #      Belady's string (FIFO's anomaly) and on a generated string with locality;
 #   2. the same workload (matrix, sweep, mstress, forktree) under base/limit with
 #      whole-process swapping and under paging with each policy and several frame
-#      counts, on 1 and 4 harts: faults, swap traffic, modelled cycles (execution,
-#      translation, I/O), TLB misses from Pagoda's statistics.
+#      counts, on 1 and 4 harts, swapping to a virtio block disk: faults, swap traffic,
+#      modelled cycles (execution, translation, I/O), TLB misses from Pagoda's statistics.
 # Writes tools/out/os-replay.csv, tools/out/os-workload.csv, tools/out/os-faults.png and
 # tools/out/os-cycles.png, and prints both tables.
 #   FRAMES="4 8 16 24 32" HARTS="1 4" POLICIES="fifo clock aging nru opt" REPLAY_FRAMES="1 2 3 4" OUT=DIR tools/os-experiment.sh
@@ -51,7 +51,7 @@ done
 run_workload() {  # label harts bootargs
   local label=$1 harts=$2 args=$3
   local out
-  out=$("$PAGODA" run "$KERNEL" --harts "$harts" --bootargs "$args" --stats "$TMP/s.json")
+  out=$("$PAGODA" run "$KERNEL" --harts "$harts" --drive "file=$TMP/swap.img" --bootargs "$args" --stats "$TMP/s.json")
   python3 - "$label" "$harts" "$TMP/s.json" "$out" <<'PY' >> "$OUT/os-workload.csv"
 import json, re, sys
 label, harts, stats, out = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3])), sys.argv[4]
@@ -68,6 +68,7 @@ print(",".join(str(x) for x in [label, harts, num("pageable-faults"), num("swap-
       sum(h["itlb"]["misses"] for h in hs), stats["instructions"], ok]))
 PY
 }
+truncate -s 16M "$TMP/swap.img"
 echo "scheme,harts,faults,swap_in,swap_out,whole_out,whole_in,cycles,execution,translation,data_access,io_cycles,dtlb_misses,itlb_misses,instructions,result" > "$OUT/os-workload.csv"
 for h in $HARTS; do
   run_workload "baselimit" "$h" "mm=baselimit memory=192K ops=400 large=0 $WORKLOAD"

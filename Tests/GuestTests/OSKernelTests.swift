@@ -1,4 +1,5 @@
 import Foundation
+import PagodaDevices
 import PagodaMachine
 import XCTest
 
@@ -51,11 +52,11 @@ final class OSKernelTests: XCTestCase {
 
     static let workload = "run=hello,matrix,sweep,mstress,forktree"
 
-    func checkWorkload(_ outcome: GuestRunner.Outcome, _ label: String) {
+    func checkWorkload(_ outcome: GuestRunner.Outcome, _ label: String, ops: Int = 2000) {
         let out = outcome.output
         XCTAssertEqual(outcome.reason, .passed, "\(label):\n\(out)")
         for want in ["hello from pid 1", "matrix: 24x24 trace 62, ok", "sweep: 24 pages x 3 passes, sum 24644160, ok",
-                     "mstress: 2000 operations", "forktree: 15 processes, want 15, ok", "all done: 19 exited, 0 killed"] {
+                     "mstress: \(ops) operations", "forktree: 15 processes, want 15, ok", "all done: 19 exited, 0 killed"] {
             XCTAssertTrue(out.contains(want), "\(label): no '\(want)' in\n\(out)")
         }
         XCTAssertFalse(out.contains("CORRUPTED") || out.contains("WRONG") || out.contains("failed"), "\(label):\n\(out)")
@@ -171,6 +172,38 @@ final class OSKernelTests: XCTestCase {
                      "bad_null: still running after a null pointer write", "all done: 2 exited, 2 killed"] {
             XCTAssertTrue(out.contains(want), "no '\(want)' in\n\(out)")
         }
+    }
+
+    /// With a writable virtio block disk, swap lives on it (the kernel's own driver):
+    /// paging under pressure and base/limit whole-process swapping both keep every byte,
+    /// and the pages reach the image file. A read-only disk is not used.
+    func testSwapOnAVirtioBlockDisk() throws {
+        guard FileManager.default.fileExists(atPath: Self.kernel.path) else { throw XCTSkip("guests not built") }
+        for args in ["mm=paging policy=clock frames=4 ops=400 \(Self.workload)",
+                     "mm=baselimit memory=192K ops=400 large=0 \(Self.workload)"] {
+            let image = FileManager.default.temporaryDirectory.appendingPathComponent("pagoda-os-swap-\(UUID().uuidString).img")
+            try Data(count: 4 << 20).write(to: image)
+            defer { try? FileManager.default.removeItem(at: image) }
+            let outcome = try GuestRunner.run(Self.kernel) {
+                $0.harts = 4
+                $0.bootargs = args
+                $0.drives = [DriveConfiguration(path: image.path)]
+            }
+            checkWorkload(outcome, args, ops: 400)
+            let out = outcome.output
+            XCTAssertTrue(out.contains("swap: virtio-blk disk in virtio slot 0 (8192 sectors), 1024 pages"), out)
+            XCTAssertTrue(out.range(of: "swap \\(virtio-blk disk\\): pages out [1-9][0-9]* in [1-9]", options: .regularExpression) != nil, out)
+            let written = try Data(contentsOf: image)
+            XCTAssertTrue(written.contains { $0 != 0 }, "nothing reached the disk image")
+        }
+        let image = FileManager.default.temporaryDirectory.appendingPathComponent("pagoda-os-swap-ro-\(UUID().uuidString).img")
+        try Data(count: 1 << 20).write(to: image)
+        defer { try? FileManager.default.removeItem(at: image) }
+        let outcome = try GuestRunner.run(Self.kernel) {
+            $0.bootargs = "run=hello"
+            $0.drives = [DriveConfiguration(path: image.path, readOnly: true)]
+        }
+        XCTAssertTrue(outcome.output.contains("swap: RAM-backed area"), outcome.output)
     }
 
     func testTwoRunsGiveIdenticalOutput() throws {
