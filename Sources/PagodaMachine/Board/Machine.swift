@@ -123,7 +123,7 @@ public final class Machine: TimeSource, HartControl {
     /// The board description the device tree is generated from.
     public var board: VirtBoard {
         VirtBoard(harts: configuration.harts, memoryBase: bus.ram.base, memorySize: configuration.memorySize,
-                  bootargs: configuration.bootargs, isa: "rv64imac_zicsr_zifencei_sstc",
+                  bootargs: configuration.bootargs, isa: "rv64imac_zicsr_zifencei_sstc_svpbmt",
                   initrd: layout?.initrd, reservedMemory: layout?.reserved ?? [])
     }
 
