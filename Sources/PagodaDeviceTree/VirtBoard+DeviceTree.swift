@@ -4,7 +4,7 @@
 /// `/memory`, `/cpus`) and the Linux bindings of each device: `riscv/cpus.yaml`,
 /// `interrupt-controller/riscv,cpu-intc.yaml`, `timer/sifive,clint.yaml`,
 /// `interrupt-controller/sifive,plic-1.0.0.yaml`, `serial/8250.yaml`,
-/// `power/reset/syscon-poweroff.yaml` and `syscon-reboot.yaml`.
+/// `power/reset/syscon-poweroff.yaml`, `syscon-reboot.yaml` and `virtio/mmio.yaml`.
 extension VirtBoard {
     /// The path of the console, the value of `/chosen/stdout-path`.
     public static var consolePath: String { "/soc/serial@\(hex(uartBase))" }
@@ -195,6 +195,18 @@ extension VirtBoard {
             .string("compatible", "pagoda,hart-mailbox"),
             .u64s("reg", [Self.mailboxBase, Self.mailboxSize]),
         ])
+        // Every virtio-mmio slot, occupied or not, as QEMU lists them (a driver probes an
+        // empty slot and finds DeviceID 0). In address order, so that Linux, which probes
+        // in tree order, names the first --drive vda.
+        let virtio = (0..<Self.virtioSlots).map { slot in
+            let base = Self.virtioBase + UInt64(slot) * Self.virtioSize
+            return DeviceTreeNode("virtio_mmio@\(Self.hex(base))", properties: [
+                .string("compatible", "virtio,mmio"),
+                .u64s("reg", [base, Self.virtioSize]),
+                .phandles("interrupt-parent", [phandles.plic]),
+                .u32("interrupts", Self.virtioInterrupt(slot: slot)),
+            ])
+        }
         return DeviceTreeNode(
             "soc",
             properties: [
@@ -203,7 +215,7 @@ extension VirtBoard {
                 .string("compatible", "simple-bus"),
                 .empty("ranges"),
             ],
-            children: [test, mailbox, clint, plic, serial]
+            children: [test, mailbox, clint, plic, serial] + virtio
         )
     }
 

@@ -29,6 +29,12 @@ extension VirtBoard {
     public static let uartClockFrequency: UInt32 = 3_686_400
     /// The PLIC source the UART drives.
     public static let uartInterrupt: UInt32 = 10
+    /// The virtio-mmio slots: slot n at `virtioBase + n * virtioSize`, PLIC source n + 1,
+    /// eight of them as on QEMU's `virt`.
+    public static let virtioBase: UInt64 = 0x1000_1000
+    public static let virtioSize: UInt64 = 0x1000
+    public static let virtioSlots = 8
+    public static func virtioInterrupt(slot: Int) -> UInt32 { UInt32(slot + 1) }
     /// `riscv,ndev`: the PLIC's sources are 1 to 95 (0 means "no interrupt").
     public static let plicSourceCount: UInt32 = 95
     /// The most harts the board has room for, as on QEMU's `virt`.

@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
             Exit status: the guest's own (0 on success, the low byte of its failure code), \
             or: 64 bad command line, 65 an image that cannot be loaded (not a loadable \
             RISC-V ELF, or too large for RAM, or overlapping another), 66 an image file \
-            missing or unreadable, 124 instruction limit reached, 125 deadlock (every hart \
+            (or a --drive disk image) missing or unreadable, 124 instruction limit reached, 125 deadlock (every hart \
             waits for an interrupt that cannot come), 130 quit from the console.
             """
     )
@@ -86,6 +86,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Machine profile for the timing model (JSON; tools/machine-profile.json is the default, written out).", valueName: "file"))
     var profile: String?
 
+    @OptionGroup(title: "Devices")
+    var deviceOptions: DeviceOptions
+
     @OptionGroup(title: "Debugging")
     var debugOptions: DebugOptions
 
@@ -137,6 +140,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         configuration.hardwareAccessedDirty = !svade
+        try deviceOptions.apply(to: &configuration)
 
         let console = HostConsole()
         let machine = Machine(configuration: configuration, console: console)
@@ -173,6 +177,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         let reason = try debugOptions.run(machine)
+        machine.flushDrives()
         try? series?.close()
         console.flush()
         console.restore()

@@ -27,19 +27,27 @@ enum GuestRunner {
         let reason: StopReason
         let output: String
         let machine: Machine
+        /// Test disks made for `--drive test-pattern` (GuestDevices), in slot order.
+        var disks: [URL] = []
+        /// The one-line messages devices reported (a broken virtqueue ...).
+        var deviceMessages: [String] = []
     }
 
     static func run(_ elf: URL, input: String = "", configure: (inout MachineConfiguration) -> Void = { _ in }) throws -> Outcome {
         var configuration = MachineConfiguration()
         configuration.maxInstructions = 2_000_000_000
         Self.configure(&configuration, for: elf)
+        let disks = try GuestDevices.apply(flags(for: elf), to: &configuration)
         configure(&configuration)
         let console = BufferConsole(input: Array(input.utf8))
         let machine = Machine(configuration: configuration, console: console)
+        var messages: [String] = []
+        machine.onDeviceMessage = { messages.append($0) }
         let image = try ELFLoader.load(path: elf.path, allowedRegions: machine.loadableRegions)
         machine.load(image)
         let reason = machine.run()
-        return Outcome(reason: reason, output: console.outputString, machine: machine)
+        machine.flushDrives()
+        return Outcome(reason: reason, output: console.outputString, machine: machine, disks: disks, deviceMessages: messages)
     }
 
     /// Boots `kernel` the QEMU way (`--kernel`), under `bios`: "pagoda" (Pagoda's SBI
@@ -50,9 +58,12 @@ enum GuestRunner {
         var configuration = MachineConfiguration()
         configuration.maxInstructions = 2_000_000_000
         Self.configure(&configuration, for: kernel)
+        let disks = try GuestDevices.apply(flags(for: kernel), to: &configuration)
         configure(&configuration)
         let console = BufferConsole(input: Array(input.utf8))
         let machine = Machine(configuration: configuration, console: console)
+        var messages: [String] = []
+        machine.onDeviceMessage = { messages.append($0) }
         let firmware: BootImages.Firmware?
         switch bios {
         case "none": firmware = nil
@@ -64,7 +75,8 @@ enum GuestRunner {
                                 initrd: try initrd.map { try BootFile.contents(of: $0.path) })
         try machine.boot(images)
         let reason = machine.run()
-        return Outcome(reason: reason, output: console.outputString, machine: machine)
+        machine.flushDrives()
+        return Outcome(reason: reason, output: console.outputString, machine: machine, disks: disks, deviceMessages: messages)
     }
 
     /// What a guest is expected to end with: `exit_codeN` guests fail with N on purpose.
@@ -90,10 +102,7 @@ enum GuestRunner {
     /// The command-line flags a guest asks for with a `PAGODA-FLAGS: ...` line in its
     /// source, applied to a machine configuration (--harts N, --svade, --boot-all-harts).
     static func configure(_ configuration: inout MachineConfiguration, for elf: URL) {
-        guard let url = source(for: elf), let text = try? String(contentsOf: url, encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.contains("PAGODA-FLAGS:") })
-        else { return }
-        let words = line.split(separator: "PAGODA-FLAGS:")[1].split(separator: " ").map(String.init)
+        let words = flags(for: elf)
         var i = 0
         while i < words.count {
             switch words[i] {
@@ -105,6 +114,14 @@ enum GuestRunner {
             }
             i += 1
         }
+    }
+
+    /// The words of the guest's `PAGODA-FLAGS:` line, if it has one.
+    static func flags(for elf: URL) -> [String] {
+        guard let url = source(for: elf), let text = try? String(contentsOf: url, encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.contains("PAGODA-FLAGS:") })
+        else { return [] }
+        return line.split(separator: "PAGODA-FLAGS:")[1].split(separator: " ").map(String.init)
     }
 
     /// Console input a guest expects.

@@ -143,6 +143,28 @@ final class VirtBoardTests: XCTestCase {
         XCTAssertEqual(serial.property("interrupts"), .u32("interrupts", 10))
     }
 
+    /// All eight virtio-mmio slots of QEMU's virt board, in address order, each on its
+    /// own PLIC source (slot n: 0x10001000 + 0x1000 n, source n + 1).
+    func testVirtioSlots() throws {
+        let tree = board(harts: 1).deviceTree().root
+        let plic = try XCTUnwrap(tree.node(at: "/soc/plic@c000000")?.property("phandle"))
+        let soc = try XCTUnwrap(tree.node(at: "/soc"))
+        let names = soc.children.map(\.name).filter { $0.hasPrefix("virtio_mmio@") }
+        XCTAssertEqual(names, (0..<8).map { "virtio_mmio@1000\($0 + 1)000" })
+        for slot in 0..<8 {
+            let base = 0x1000_1000 + UInt64(slot) * 0x1000
+            let node = try XCTUnwrap(tree.node(at: "/soc/virtio_mmio@\(String(base, radix: 16))"))
+            XCTAssertEqual(node.property("compatible"), .string("compatible", "virtio,mmio"))
+            XCTAssertEqual(node.property("reg"), .u64s("reg", [base, 0x1000]))
+            XCTAssertEqual(node.property("interrupts"), .u32("interrupts", UInt32(slot + 1)))
+            XCTAssertEqual(node.property("interrupt-parent")?.value, plic.value)
+        }
+        let text = try decompile(board(harts: 1).deviceTreeBlob())
+        XCTAssertTrue(text.contains("virtio_mmio@10008000 {"))
+        XCTAssertTrue(text.contains("compatible = \"virtio,mmio\";"))
+        XCTAssertTrue(text.contains("reg = <0x00 0x10001000 0x00 0x1000>;"))
+    }
+
     func testSysconNodesPointAtTheTestDevice() throws {
         let tree = board(harts: 1).deviceTree().root
         let test = try XCTUnwrap(tree.node(at: "/soc/test@100000")?.property("phandle"))

@@ -2,8 +2,9 @@ import PagodaDevices
 import PagodaLoader
 
 extension BootImages.Firmware {
-    /// Pagoda's own SBI firmware (firmware/sbi), built into the emulator.
+    /// Pagoda's own SBI firmware (firmware/sbi), built into the emulator: a raw image at
+    /// RAM base, reserving `PagodaFirmware.reservedSize` bytes there for itself.
     public static func pagoda() throws -> BootImages.Firmware {
-        throw BootError("Pagoda's SBI firmware is not built into this binary yet: give --bios FILE or --bios none")
+        BootImages.Firmware(file: .raw(PagodaFirmware.image), reservedSize: PagodaFirmware.reservedSize)
     }
 }

@@ -16,6 +16,13 @@ public final class Machine: TimeSource, HartControl {
     public private(set) var testDevice: SiFiveTest!
     public private(set) var mailbox: HartMailbox!
     public private(set) var harts: [Hart] = []
+    /// The eight virtio-mmio slots (Machine+Virtio.swift).
+    public internal(set) var virtio: [VirtioMMIO] = []
+    /// Receives the one-line messages devices report (a broken virtqueue, a drive
+    /// image that rounds down); nil writes them to standard error.
+    public var onDeviceMessage: ((String) -> Void)? = nil
+    /// Callbacks devices scheduled in modelled time (Machine+Events.swift).
+    let deviceEvents = DeviceEvents()
     public let console: ConsoleIO
     /// The console as a terminal, if it is one (cast once: a cast per poll costs a conformance lookup).
     private let hostConsole: HostConsole?
@@ -72,6 +79,7 @@ public final class Machine: TimeSource, HartControl {
         bus.attach(clint, at: VirtMemoryMap.clint)
         bus.attach(plic, at: VirtMemoryMap.plic)
         bus.attach(uart, at: VirtMemoryMap.uart)
+        attachVirtioSlots()
         harts = (0..<configuration.harts).map { Hart(id: $0, machine: self, bus: bus, sharedL2: l2) }
         currentHart = harts[0]
         for hart in harts { hart.mmu.updatesAccessedDirty = configuration.hardwareAccessedDirty }
@@ -96,12 +104,16 @@ public final class Machine: TimeSource, HartControl {
 
     // MARK: Releasing harts
 
+    /// How each hart last started running (nil: held since the last reset).
+    public private(set) var hartStarts: [HartStart?] = []
+
     public func isRunning(hart: Int) -> Bool { harts[hart].isRunning }
 
     /// Releases a held hart (the mailbox doorbell): M-mode at `start`, a0 = hart id, a1 = `argument`.
     public func release(hart id: Int, start: UInt64, argument: UInt64) {
         let hart = harts[id]
         guard !hart.isRunning else { return }
+        hartStarts[id] = HartStart(how: .mailbox, byHart: currentHart.id, atInstruction: instructionsExecuted, address: start)
         hart.reset(pc: start)
         hart.setRegister(10, UInt64(id))
         hart.setRegister(11, argument)
@@ -114,7 +126,7 @@ public final class Machine: TimeSource, HartControl {
     /// The board description the device tree is generated from.
     public var board: VirtBoard {
         VirtBoard(harts: configuration.harts, memoryBase: bus.ram.base, memorySize: configuration.memorySize,
-                  bootargs: configuration.bootargs, isa: "rv64imac_zicsr_zifencei_sstc",
+                  bootargs: configuration.bootargs, isa: "rv64imac_zicsr_zifencei_sstc_svpbmt",
                   initrd: layout?.initrd, reservedMemory: layout?.reserved ?? [])
     }
 
@@ -188,9 +200,13 @@ public final class Machine: TimeSource, HartControl {
             region.copy(placement.data, to: placement.address)
         }
         mailbox.reset()
+        resetVirtio()
         for hart in harts {
             hart.reset(pc: VirtMemoryMap.bootROM)
             hart.isRunning = hart.id == 0 || configuration.bootAllHarts
+        }
+        hartStarts = harts.map {
+            $0.isRunning ? HartStart(how: .reset, byHart: nil, atInstruction: instructionsExecuted, address: VirtMemoryMap.bootROM) : nil
         }
         currentHart = harts[0]
         bus.reservedPages = []
@@ -227,6 +243,7 @@ public final class Machine: TimeSource, HartControl {
             }
             now = hart.cycles
             currentHart = hart
+            fireDueEvents()
             hart.takeInterruptIfAny()
             var budget = configuration.quantum
             if let limit = configuration.maxInstructions {
@@ -237,6 +254,7 @@ public final class Machine: TimeSource, HartControl {
                 let cycles = (deadline - mtime) &* cyclesPerTick
                 if cycles < UInt64(budget) { budget = Int(cycles) }
             }
+            if let cycles = cyclesUntilNextEvent(), cycles < UInt64(budget) { budget = Int(cycles) }
             if let interval = statisticsInterval {
                 if nextIntervalMark == 0 { nextIntervalMark = interval }
                 budget = Int(min(UInt64(budget), nextIntervalMark &- instructionsExecuted))
@@ -257,8 +275,8 @@ public final class Machine: TimeSource, HartControl {
         return stopReason!
     }
 
-    /// Every running hart waits: let time pass to the next timer deadline, or for console
-    /// input; with neither, nothing can ever happen again.
+    /// Every running hart waits: let time pass to the next timer deadline or device event,
+    /// or for console input; with none of these, nothing can ever happen again.
     private func idle() {
         let running = harts.filter(\.isRunning)
         if running.isEmpty { stopReason = .deadlock; return }
@@ -270,6 +288,10 @@ public final class Machine: TimeSource, HartControl {
         for hart in running {
             currentHart = hart
             if let d = nextDeadline(for: hart), earliest == nil || d < earliest!.deadline { earliest = (hart, d) }
+        }
+        if let tick = deviceEvents.nextTick, earliest == nil || tick <= earliest!.deadline {
+            passTime(untilEvent: tick, running: running)
+            return
         }
         if let (hart, deadline) = earliest {
             currentHart = hart

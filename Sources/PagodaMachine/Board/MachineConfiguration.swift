@@ -1,3 +1,5 @@
+import PagodaDevices
+
 /// What a machine is built with: everything the command line can choose.
 public struct MachineConfiguration: Sendable {
     /// RAM size in bytes (a multiple of 4 KiB).
@@ -28,6 +30,11 @@ public struct MachineConfiguration: Sendable {
     public var l2tlb = TLBConfiguration(entries: 0, ways: 1, policy: .lru)
     /// Modelled cycles per PTE read during a page walk.
     public var walkCyclesPerLevel: UInt64 = 20
+
+    /// Disk images attached as virtio block devices, in virtio-mmio slots 0, 1, ...
+    public var drives: [DriveConfiguration] = []
+    /// The virtio entropy device's source (in the slot after the drives); nil for none.
+    public var rng: EntropySource? = .seeded(EntropySource.defaultSeed)
 
     public init() {}
 

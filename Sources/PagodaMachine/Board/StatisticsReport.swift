@@ -81,9 +81,21 @@ public struct StatisticsReport {
         return entry
     }
 
+    private static func start(_ start: HartStart?) -> [String: Any] {
+        guard let start else { return ["how": "held"] }
+        var d: [String: Any] = ["how": start.how.rawValue, "at_instruction": start.atInstruction,
+                                "address": "0x" + String(start.address, radix: 16)]
+        if let by = start.byHart { d["by_hart"] = by }
+        return d
+    }
+
     public func dictionary() -> [String: Any] {
         var d: [String: Any] = [
-            "harts": machine.harts.map(StatisticsReport.hart),
+            "harts": machine.harts.map { hart in
+                var entry = StatisticsReport.hart(hart)
+                entry["start"] = StatisticsReport.start(machine.hartStarts[hart.id])
+                return entry
+            },
             "instructions": machine.harts.reduce(0) { $0 &+ $1.instructionsRetired },
             "instructions_executed": machine.instructionsExecuted,
             "mtime": machine.mtime,

@@ -9,6 +9,7 @@
 /// | 0x0200_0000   | 0x1_0000  | CLINT (msip, mtimecmp, mtime)          |
 /// | 0x0C00_0000   | 0x400_0000| PLIC                                   |
 /// | 0x1000_0000   | 0x100     | UART 16550, PLIC source 10             |
+/// | 0x1000_1000   | 8 x 0x1000| virtio-mmio slots 0-7, PLIC sources 1-8|
 /// | 0x8000_0000   | --memory  | RAM                                    |
 public enum VirtMemoryMap {
     public static let bootROM: UInt64 = 0x1000
@@ -19,5 +20,10 @@ public enum VirtMemoryMap {
     public static let plic: UInt64 = 0xC00_0000
     public static let uart: UInt64 = 0x1000_0000
     public static let uartInterrupt = 10
+    /// Virtio-mmio slot n is at `virtio + n * virtioStride` and raises PLIC source n + 1.
+    public static let virtio: UInt64 = 0x1000_1000
+    public static let virtioStride: UInt64 = 0x1000
+    public static let virtioSlots = 8
+    public static let virtioFirstInterrupt = 1
     public static let ram: UInt64 = 0x8000_0000
 }

@@ -11,6 +11,8 @@ extension Machine {
             guard hart.wakeUpPending else { return false }
             hart.waitingForInterrupt = false
         }
+        currentHart = hart
+        fireDueEvents()
         hart.takeInterruptIfAny()
         let executed = hart.run(budget: 1)
         instructionsExecuted &+= UInt64(executed)

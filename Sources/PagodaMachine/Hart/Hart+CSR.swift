@@ -157,7 +157,7 @@ extension Hart {
         case CSRAddress.mtvec: mtvec = legalTrapVector(value, current: mtvec)
         case CSRAddress.mcounteren: mcounteren = value & 0xFFFF_FFFF
         case CSRAddress.menvcfg:
-            menvcfg = value & (EnvConfig.fiom | EnvConfig.stce)
+            menvcfg = value & (EnvConfig.fiom | EnvConfig.stce | EnvConfig.pbmte)
             batchMustEnd = true
         case CSRAddress.mcountinhibit: mcountinhibit = value & 0xFFFF_FFFD
         case CSRAddress.mhpmevent3...CSRAddress.mhpmevent31: break

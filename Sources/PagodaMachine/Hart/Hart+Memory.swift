@@ -84,9 +84,11 @@ extension Hart {
         return true
     }
 
-    /// A data access that took the slow path still goes through the modelled caches.
+    /// A data access that took the slow path still goes through the modelled caches,
+    /// unless its page's memory type (Svpbmt NC or IO) makes it bypass them.
     func chargeDataAccess(_ physical: UInt64) {
         guard timingEnabled, let memory = bus.memory(containing: physical) else { return }
+        if mmu.lastTranslationBypassesCaches { timing.uncachedData(); return }
         timing.data(host: UInt(bitPattern: memory.hostAddress(physical)))
     }
 

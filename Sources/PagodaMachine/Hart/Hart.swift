@@ -44,7 +44,7 @@ public final class Hart {
     var sscratch: UInt64 = 0
     var mcounteren: UInt64 = 0
     var scounteren: UInt64 = 0
-    var menvcfg: UInt64 = 0
+    var menvcfg: UInt64 = 0 { didSet { mmu.pbmtEnabled = menvcfg & EnvConfig.pbmte != 0 } }
     var senvcfg: UInt64 = 0
     var stimecmp: UInt64 = .max
     var mcountinhibit: UInt64 = 0

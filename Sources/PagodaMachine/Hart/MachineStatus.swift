@@ -29,4 +29,6 @@ enum EnvConfig {
     static let fiom: UInt64 = 1
     /// Sstc: enables `stimecmp`.
     static let stce: UInt64 = 1 << 63
+    /// Svpbmt: enables the PBMT field of leaf PTEs (Svpbmt, "Page-Based Memory Types").
+    static let pbmte: UInt64 = 1 << 62
 }

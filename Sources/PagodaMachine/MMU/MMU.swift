@@ -11,6 +11,13 @@ public final class MMU {
     public internal(set) var satp: UInt64 = 0
     public internal(set) var sbase: UInt64 = 0
     public internal(set) var sbound: UInt64 = 0
+    /// menvcfg.PBMTE: leaf PTEs may carry a memory type in PBMT (bits 62:61, Svpbmt).
+    public internal(set) var pbmtEnabled = false
+    /// Whether the last translated access was to an NC or IO page (Svpbmt): such
+    /// accesses bypass the modelled caches and are never cached on the host side.
+    var lastTranslationBypassesCaches = false
+    /// Of all translated accesses, those to NC or IO pages.
+    public internal(set) var uncachedAccesses: UInt64 = 0
     /// When false (Svade behaviour), a walk that finds A clear, or D clear on a store,
     /// raises a page fault instead of setting the bit.
     public var updatesAccessedDirty = true
@@ -72,6 +79,7 @@ public final class MMU {
     func translate(_ va: UInt64, length: UInt64 = 1, access: AccessType, mode: PrivilegeMode, sum: Bool, mxr: Bool) -> Result {
         var result = Result()
         var cacheable = true
+        lastTranslationBypassesCaches = false
         let scheme: TranslationMode = mode == .machine ? .bare : self.mode
         switch scheme {
         case .bare:
@@ -92,6 +100,12 @@ public final class MMU {
                 result.physical = pa
                 // The host caches may only hold what the modelled L1 TLB holds.
                 cacheable = (access == .fetch ? itlb : dtlb).isPresent
+                if leafMemoryType != 0 {
+                    // NC or IO: every access takes the slow path, past the modelled caches.
+                    cacheable = false
+                    lastTranslationBypassesCaches = true
+                    uncachedAccesses &+= 1
+                }
             case .failure(let fault):
                 if fault == access.pageFault { return pageFault(access, &result) }
                 result.fault = fault
@@ -170,8 +184,12 @@ public final class MMU {
             insert(into: l1, va: va, leaf: found)
         }
         let offsetMask = (UInt64(1) << (12 + 9 * UInt64(found.level))) - 1
+        leafMemoryType = pbmtEnabled ? (found.pte >> 61) & 3 : 0
         return .success(((PTE.ppn(found.pte) << 12) & ~offsetMask) | (va & offsetMask))
     }
+
+    /// PBMT of the leaf the last successful Sv39 translation used (0 = PMA).
+    private var leafMemoryType: UInt64 = 0
 
     private func insert(into tlb: ModelTLB, va: UInt64, leaf: Leaf) {
         guard let evicted = tlb.insert(va: va, level: leaf.level, asid: asid, pte: leaf.pte, pteAddress: leaf.pteAddress) else { return }
@@ -205,9 +223,12 @@ public final class MMU {
     enum PTE {
         static let v: UInt64 = 1 << 0, r: UInt64 = 1 << 1, w: UInt64 = 1 << 2, x: UInt64 = 1 << 3
         static let u: UInt64 = 1 << 4, g: UInt64 = 1 << 5, a: UInt64 = 1 << 6, d: UInt64 = 1 << 7
-        /// Bits 63:54: N, PBMT and reserved bits. Pagoda implements neither Svnapot nor
-        /// Svpbmt, so any of them set is a reserved encoding and faults.
+        /// Bits 63:54: N, PBMT and reserved bits. Pagoda does not implement Svnapot, so
+        /// N set is a reserved encoding and faults; PBMT is reserved too unless
+        /// menvcfg.PBMTE is set (Svpbmt).
         static let reserved: UInt64 = 0x3FF << 54
+        /// PBMT (Svpbmt): 0 PMA, 1 NC (non-cacheable, idempotent), 2 IO, 3 reserved.
+        static let pbmt: UInt64 = 3 << 61
         static func ppn(_ pte: UInt64) -> UInt64 { (pte >> 10) & ((1 << 44) - 1) }
     }
 
@@ -248,12 +269,18 @@ public final class MMU {
                 statistics.walkCycles &+= walkCyclesPerLevel
             }
             steps?(WalkStep(level: level, pteAddress: pteAddress, pte: pte))
-            if pte & PTE.v == 0 || (pte & PTE.r == 0 && pte & PTE.w != 0) || pte & PTE.reserved != 0 {
+            let reserved = pbmtEnabled ? PTE.reserved & ~PTE.pbmt : PTE.reserved
+            if pte & PTE.v == 0 || (pte & PTE.r == 0 && pte & PTE.w != 0) || pte & reserved != 0 {
                 return .failure(access.pageFault)
             }
-            if pte & (PTE.r | PTE.x) != 0 { return .success(Leaf(pte: pte, level: level, pteAddress: pteAddress)) }
-            // "For non-leaf PTEs, the D, A, and U bits are reserved for future standard use."
-            if pte & (PTE.d | PTE.a | PTE.u) != 0 { return .failure(access.pageFault) }
+            if pte & (PTE.r | PTE.x) != 0 {
+                // Svpbmt: PBMT = 3 is reserved for future standard use.
+                if pte & PTE.pbmt == PTE.pbmt { return .failure(access.pageFault) }
+                return .success(Leaf(pte: pte, level: level, pteAddress: pteAddress))
+            }
+            // "For non-leaf PTEs, the D, A, and U bits are reserved for future standard use";
+            // Svpbmt: so are bits 62:61 of a non-leaf PTE.
+            if pte & (PTE.d | PTE.a | PTE.u | PTE.pbmt) != 0 { return .failure(access.pageFault) }
             level -= 1
             guard level >= 0 else { return .failure(access.pageFault) }
             table = PTE.ppn(pte) << 12

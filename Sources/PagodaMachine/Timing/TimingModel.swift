@@ -141,6 +141,10 @@ public final class TimingModel {
     /// A data access outside the inner loop (slow paths).
     func data(host: UInt) { core.data(host: host) }
 
+    /// A data access to a page whose memory type is non-cacheable (Svpbmt NC or IO):
+    /// it goes to memory, past L1D and L2, and leaves the caches as they were.
+    func uncachedData() { core.breakdown.pointee.dataAccess &+= core.memoryCycles }
+
     /// A page-table entry read during a walk: its cost through L1D and L2.
     func pageTableRead(host: UInt) -> UInt64 {
         let line = UInt64(host) >> core.l1dShift
