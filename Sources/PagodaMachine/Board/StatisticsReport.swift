@@ -104,6 +104,7 @@ public struct StatisticsReport {
         if machine.configuration.timing {
             d["l2"] = ["hits": machine.l2.hits, "misses": machine.l2.misses]
         }
+        if let checker = machine.staleTranslationChecker { d["stale_translations"] = StatisticsReport.staleTranslations(checker) }
         return d
     }
 

@@ -16,6 +16,10 @@ extension Hart {
     @inline(__always)
     private func translate(_ va: UInt64, length: UInt64, access: AccessType) -> MMU.Result {
         let mode = access == .fetch ? privilege : dataAccessMode
+        if mmu.checker != nil {
+            mmu.checkPC = checkedPC
+            mmu.checkInstret = instructionsRetired
+        }
         return mmu.translate(va, length: length, access: access, mode: mode,
                              sum: mstatus & MStatus.sum != 0, mxr: mstatus & MStatus.mxr != 0)
     }
@@ -92,6 +96,7 @@ extension Hart {
     @inline(__always)
     func noteStore(physical: UInt64, length: UInt64) {
         machine.noteStore(by: self, physical: physical, length: length)
+        mmu.checker?.noteStore(hart: id, pc: checkedPC, instret: instructionsRetired, physical: physical, length: length)
     }
 
     // MARK: Instruction fetch
@@ -101,6 +106,7 @@ extension Hart {
     /// holds 16 bits for a compressed instruction.
     @inline(never)
     func fetchSlow(_ pc: UInt64, tag: inout UInt64, page: inout UnsafeRawPointer) -> UInt32? {
+        checkedPC = pc
         let vpage = pc & ~0xFFF
         let offset = Int(pc & 0xFFF)
         var physical: UInt64 = 0

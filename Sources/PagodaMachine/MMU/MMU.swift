@@ -32,6 +32,14 @@ public final class MMU {
     /// A RAM page whose stores must go through the slow path (HTIF `tohost`).
     var watchedPage: UInt64 = .max
 
+    /// `--check-tlb`: the machine's stale-translation checker (nil: off). When set, the
+    /// host TLBs are never filled. `checkHart`, `checkPC` and `checkInstret` describe the
+    /// access being translated (the hart sets them before each translation).
+    var checker: StaleTranslationChecker?
+    var checkHart = 0
+    var checkPC: UInt64 = 0
+    var checkInstret: UInt64 = 0
+
     init(bus: Bus, itlb: TLBConfiguration, dtlb: TLBConfiguration, l2tlb: TLBConfiguration) {
         self.bus = bus
         self.itlb = ModelTLB(itlb)
@@ -103,7 +111,7 @@ public final class MMU {
             result.fault = access.accessFault
             return result
         }
-        if cacheable, let region = bus.memory(containing: pa & ~0xFFF, length: 4096),
+        if cacheable, checker == nil, let region = bus.memory(containing: pa & ~0xFFF, length: 4096),
            access != .store || region.writable,
            access != .store || (pa & ~0xFFF != watchedPage && !bus.reservedPages.contains(pa & ~0xFFF)),
            pmp.allowsWholePage(pa & ~0xFFF, access: access, mode: mode) {
@@ -135,8 +143,10 @@ public final class MMU {
         var fromWalk = false
         if let e = l1.lookup(va, asid: asid) {
             leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
+            if checker != nil { checkHit(va, cached: leaf!, access: access) }
         } else if l2tlb.isPresent, let e = l2tlb.lookup(va, asid: asid) {
             leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
+            if checker != nil { checkHit(va, cached: leaf!, access: access) }
             insert(into: l1, va: va, leaf: leaf!)
         }
         if let cached = leaf, access == .store, cached.pte & PTE.d == 0, cached.pte & PTE.w != 0 {
@@ -241,6 +251,7 @@ public final class MMU {
             else { return .failure(access.accessFault) }
             let pte = memory.load(pteAddress, size: 8)
             statistics.pteReads &+= 1
+            checker?.noteTableRead(pteAddress)
             if let cost = pageTableReadCost {
                 statistics.walkCycles &+= cost(UInt(bitPattern: memory.hostAddress(pteAddress)))
             } else {
