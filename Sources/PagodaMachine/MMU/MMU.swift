@@ -251,6 +251,7 @@ public final class MMU {
             else { return .failure(access.accessFault) }
             let pte = memory.load(pteAddress, size: 8)
             statistics.pteReads &+= 1
+            if access != .fetch { statistics.dataPTEReads &+= 1 }
             checker?.noteTableRead(pteAddress)
             if let cost = pageTableReadCost {
                 statistics.walkCycles &+= cost(UInt(bitPattern: memory.hostAddress(pteAddress)))
