@@ -83,6 +83,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Warn (on stderr, and in --stats) when a modelled TLB hit uses a translation that no longer matches the page tables in memory and no sfence.vma covered the change: once per ASID and page, with the pc of the use and of the store that changed the PTE. Slow: every access takes the translation slow path.")
     var checkTLB = false
 
+    @Flag(name: .long, help: "With --stats: break TLB accesses, misses, walks, PTE reads, walk cycles and page faults down by hart, privilege mode, ASID, pc and function (the booted ELF's symbols).")
+    var attribute = false
+
     @Option(name: .long, help: ArgumentHelp("The cycle-approximate timing model: on, or off for the fastest, purely functional mode (one cycle per instruction). Default on.", valueName: "on|off"))
     var timing: Toggle = .on
 
@@ -144,6 +147,7 @@ struct RunCommand: ParsableCommand {
         }
         configuration.hardwareAccessedDirty = !svade
         configuration.checkTLB = checkTLB
+        configuration.attributeTranslation = attribute
         try deviceOptions.apply(to: &configuration)
 
         let console = HostConsole()

@@ -33,6 +33,8 @@ public struct MachineConfiguration: Sendable {
     /// `--check-tlb`: compare every modelled TLB hit with the page tables in memory and
     /// report stale uses (`Machine.staleTranslationChecker`).
     public var checkTLB = false
+    /// `--attribute`: break translation costs down by mode, ASID and pc (`MMU.attribution`).
+    public var attributeTranslation = false
 
     /// Disk images attached as virtio block devices, in virtio-mmio slots 0, 1, ...
     public var drives: [DriveConfiguration] = []

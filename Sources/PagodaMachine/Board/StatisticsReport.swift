@@ -94,6 +94,9 @@ public struct StatisticsReport {
             "harts": machine.harts.map { hart in
                 var entry = StatisticsReport.hart(hart)
                 entry["start"] = StatisticsReport.start(machine.hartStarts[hart.id])
+                if let attribution = hart.mmu.attribution {
+                    entry["attribution"] = StatisticsReport.attribution(attribution, symbols: machine.image)
+                }
                 return entry
             },
             "instructions": machine.harts.reduce(0) { $0 &+ $1.instructionsRetired },

@@ -16,7 +16,7 @@ extension Hart {
     @inline(__always)
     private func translate(_ va: UInt64, length: UInt64, access: AccessType) -> MMU.Result {
         let mode = access == .fetch ? privilege : dataAccessMode
-        if mmu.checker != nil {
+        if mmu.checker != nil || mmu.attribution != nil {
             mmu.checkPC = checkedPC
             mmu.checkInstret = instructionsRetired
         }
@@ -107,6 +107,17 @@ extension Hart {
     @inline(never)
     func fetchSlow(_ pc: UInt64, tag: inout UInt64, page: inout UnsafeRawPointer) -> UInt32? {
         checkedPC = pc
+        // With attribution on, the inner loop is handed no code page, so that every
+        // fetch comes here and names its pc; the host cache still serves it (the modelled
+        // ITLB sees what it sees with attribution off), and its timing is charged here.
+        defer {
+            if mmu.attribution != nil, tag != HostTLB.invalidTag {
+                if timingEnabled && tag == pc & ~0xFFF {
+                    timing.core.fetch(host: UInt(bitPattern: page) &+ UInt(truncatingIfNeeded: pc & 0xFFF))
+                }
+                tag = HostTLB.invalidTag
+            }
+        }
         let vpage = pc & ~0xFFF
         let offset = Int(pc & 0xFFF)
         var physical: UInt64 = 0

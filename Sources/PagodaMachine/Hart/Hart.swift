@@ -125,6 +125,7 @@ public final class Hart {
         mmu = MMU(bus: bus, itlb: c.itlb, dtlb: c.dtlb, l2tlb: c.l2tlb)
         mmu.walkCyclesPerLevel = c.walkCyclesPerLevel
         mmu.checkHart = id
+        if c.attributeTranslation { mmu.attribution = TranslationAttribution() }
         if timingEnabled {
             // PTE reads cost a load through the data caches.
             let t = timing, load = UInt64(c.profile.cycles.load)
@@ -210,6 +211,9 @@ public final class Hart {
         let fetches = fastFetches, data = loopCounters.pointee.fastDataAccesses
         if segmentFetchTranslated { mmu.statistics.fastFetchHits &+= fetches &- segmentFetchMark }
         if segmentDataTranslated { mmu.statistics.fastDataHits &+= data &- segmentDataMark }
+        mmu.attribution?.segmentHits(fetchMode: segmentFetchTranslated ? privilege.rawValue : nil, fetches: fetches &- segmentFetchMark,
+                                     dataMode: segmentDataTranslated ? dataAccessMode.rawValue : nil, data: data &- segmentDataMark,
+                                     asid: UInt16(truncatingIfNeeded: mmu.asid))
         segmentFetchMark = fetches
         segmentDataMark = data
         let retired = instructionsRetired

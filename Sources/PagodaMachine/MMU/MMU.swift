@@ -36,6 +36,8 @@ public final class MMU {
     /// host TLBs are never filled. `checkHart`, `checkPC` and `checkInstret` describe the
     /// access being translated (the hart sets them before each translation).
     var checker: StaleTranslationChecker?
+    /// `--attribute`: this hart's costs by mode, ASID and pc (nil: off).
+    public internal(set) var attribution: TranslationAttribution?
     var checkHart = 0
     var checkPC: UInt64 = 0
     var checkInstret: UInt64 = 0
@@ -80,6 +82,7 @@ public final class MMU {
     func translate(_ va: UInt64, length: UInt64 = 1, access: AccessType, mode: PrivilegeMode, sum: Bool, mxr: Bool) -> Result {
         var result = Result()
         var cacheable = true
+        if let a = attribution { a.current = .init(mode: mode.rawValue, asid: UInt16(truncatingIfNeeded: asid), pc: checkPC) }
         let scheme: TranslationMode = mode == .machine ? .bare : self.mode
         switch scheme {
         case .bare:
@@ -123,6 +126,7 @@ public final class MMU {
     private func pageFault(_ access: AccessType, _ result: inout Result) -> Result {
         let cause = access.pageFault
         statistics.pageFaults[cause.rawValue, default: 0] &+= 1
+        attribution?.add { $0.pageFaults &+= 1 }
         result.fault = cause
         return result
     }
@@ -141,7 +145,14 @@ public final class MMU {
         let l1 = access == .fetch ? itlb : dtlb
         var leaf: Leaf?
         var fromWalk = false
-        if let e = l1.lookup(va, asid: asid) {
+        let l1Entry = l1.lookup(va, asid: asid)
+        if let a = attribution {
+            a.lookup(fetch: access == .fetch, hit: l1Entry != nil)
+            if l1Entry == nil {
+                if access == .fetch { a.add { $0.itlbMisses &+= 1 } } else { a.add { $0.dtlbMisses &+= 1 } }
+            }
+        }
+        if let e = l1Entry {
             leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
             if checker != nil { checkHit(va, cached: leaf!, access: access) }
         } else if l2tlb.isPresent, let e = l2tlb.lookup(va, asid: asid) {
@@ -241,6 +252,7 @@ public final class MMU {
     /// its modelled cycles. `steps` receives each level's PTE, for the debugger.
     func walk(_ va: UInt64, access: AccessType, steps: ((WalkStep) -> Void)? = nil) -> Swift.Result<Leaf, Exception> {
         statistics.pageWalks &+= 1
+        attribution?.add { $0.walks &+= 1 }
         var table = rootTable
         var level = 2
         while true {
@@ -253,11 +265,9 @@ public final class MMU {
             statistics.pteReads &+= 1
             if access != .fetch { statistics.dataPTEReads &+= 1 }
             checker?.noteTableRead(pteAddress)
-            if let cost = pageTableReadCost {
-                statistics.walkCycles &+= cost(UInt(bitPattern: memory.hostAddress(pteAddress)))
-            } else {
-                statistics.walkCycles &+= walkCyclesPerLevel
-            }
+            let cycles = pageTableReadCost.map { $0(UInt(bitPattern: memory.hostAddress(pteAddress))) } ?? walkCyclesPerLevel
+            statistics.walkCycles &+= cycles
+            attribution?.add { $0.pteReads &+= 1; $0.walkCycles &+= cycles }
             steps?(WalkStep(level: level, pteAddress: pteAddress, pte: pte))
             if pte & PTE.v == 0 || (pte & PTE.r == 0 && pte & PTE.w != 0) || pte & PTE.reserved != 0 {
                 return .failure(access.pageFault)
