@@ -6,7 +6,7 @@
 # flex and bison, bc, cpio and OpenSBI.
 set -euo pipefail
 
-packages=(libelf-dev pkg-config make qemu-system-misc device-tree-compiler gdb-multiarch python3 python3-matplotlib
+packages=(libelf-dev pkg-config make qemu-system-misc device-tree-compiler gdb-multiarch python3 python3-matplotlib python3-jsonschema
           gcc gcc-riscv64-linux-gnu flex bison bc cpio xz-utils linux-source-6.1 opensbi valgrind)
 missing=()
 for p in "${packages[@]}"; do

@@ -23,17 +23,26 @@ import PagodaMachine
 ///
 /// P is the mode the trap came from, P' the mode that takes it and HANDLER where it goes.
 /// An instruction that raises an exception does not retire: it has a trap line only.
+///
+/// `--trace-format jsonl` and `binary` write the same events as JSON objects
+/// (`InstructionTracer+JSONLines.swift`) or fixed binary records (`InstructionTracer+Binary.swift`).
 public final class InstructionTracer: StepObserver {
+    /// The trace's encoding (`--trace-format`).
+    public enum Format: String, CaseIterable, Sendable {
+        case text, jsonl, binary
+    }
+
     public let filter: TraceFilter
+    public let format: Format
     private let file: UnsafeMutablePointer<FILE>
     private let ownsFile: Bool
-    private let out: TraceBuffer
+    let out: TraceBuffer
     private var finished = false
 
     /// Each hart's mode after its last step or trap (what a trap comes from).
     private var modes: [PrivilegeMode] = []
     /// The step in progress, when it is traced.
-    private struct Step {
+    struct Step {
         var count: UInt64
         var pc: UInt64
         var mode: PrivilegeMode
@@ -41,17 +50,26 @@ public final class InstructionTracer: StepObserver {
         var decoded: DecodedInstruction
         var access: DataAccess?
         var retired: UInt64
+        /// For the structured formats: the access's physical address (nil: it does not
+        /// translate now), the ASID, and counters to take differences of after the step.
+        var physical: UInt64? = nil
+        var asid: UInt64 = 0
+        var translated = false
+        var dtlbMisses: UInt64 = 0
+        var dataPTEReads: UInt64 = 0
+        var cycles: UInt64 = 0
     }
     private var step: Step?
     /// x0...x31 before the step (behind a pointer: no exclusivity check per register).
-    private let before = UnsafeMutablePointer<UInt64>.allocate(capacity: 32)
+    let before = UnsafeMutablePointer<UInt64>.allocate(capacity: 32)
 
     /// The column the effects start at (after the disassembly).
     private static let effectsColumn = 28
 
     /// Traces to a file (created or truncated), or to standard error for "-".
-    public init(path: String, filter: TraceFilter) throws {
+    public init(path: String, filter: TraceFilter, format: Format = .text) throws {
         self.filter = filter
+        self.format = format
         if path == "-" {
             guard let stream = fdopen(STDERR_FILENO, "w") else { throw DebugSetupError("cannot write the trace to standard error") }
             file = stream
@@ -62,6 +80,7 @@ public final class InstructionTracer: StepObserver {
             ownsFile = true
         }
         out = TraceBuffer(file: file)
+        if format == .binary { writeBinaryHeader() }
     }
 
     deinit {
@@ -89,12 +108,36 @@ public final class InstructionTracer: StepObserver {
         let decoded = Decoder.decode(raw)
         step = Step(count: count, pc: hart.pc, mode: mode, raw: raw, decoded: decoded,
                     access: DataAccess(decoded, on: hart), retired: hart.instructionsRetired)
+        if format != .text { noteTranslationState(of: hart) }
         for i in 0..<32 { before[i] = hart.register(i) }
+    }
+
+    /// Before a step, for the structured formats: where its data access goes and the
+    /// translation counters, so that the step's TLB miss and walk show as differences.
+    private func noteTranslationState(of hart: Hart) {
+        guard var s = step else { return }
+        let mmu = hart.mmu
+        s.asid = mmu.asid
+        s.dtlbMisses = mmu.dtlb.misses
+        s.dataPTEReads = mmu.statistics.dataPTEReads
+        s.cycles = hart.cycles
+        if let access = s.access {
+            let kind: AccessType = access.writes ? .store : .load
+            let mode = hart.debugDataAccessMode
+            s.translated = mode != .machine && mmu.mode == .sv39
+            s.physical = hart.inspect(access.address, access: kind).physical
+        }
+        step = s
     }
 
     func didStep(_ hart: Hart, executed: Bool) {
         defer { noteMode(of: hart) }
         guard let step, executed, hart.instructionsRetired != step.retired else { return }
+        switch format {
+        case .text: break
+        case .jsonl: writeJSONLine(step, on: hart); return
+        case .binary: writeBinaryRecord(step, on: hart); return
+        }
         startLine(count: step.count, hart: hart.id, mode: step.mode)
         out.append(hex: step.pc, digits: 16)
         out.append(byte: 0x20)
@@ -111,6 +154,11 @@ public final class InstructionTracer: StepObserver {
         let from = hart.id < modes.count ? modes[hart.id] : .machine
         noteMode(of: hart)
         guard filter.admits(hart: hart.id, mode: from, pc: epc, count: count) else { return }
+        switch format {
+        case .text: break
+        case .jsonl: writeJSONTrap(hart, from: from, cause: cause, value: value, epc: epc, count: count); return
+        case .binary: writeBinaryTrap(hart, from: from, cause: cause, value: value, epc: epc, count: count); return
+        }
         let interrupt = cause >> 63 == 1
         let code = cause & ~(1 << 63)
         startLine(count: count, hart: hart.id, mode: from)
@@ -143,7 +191,7 @@ public final class InstructionTracer: StepObserver {
         out.append(byte: UInt8(ascii: " "))
     }
 
-    private static func letter(_ mode: PrivilegeMode) -> UInt8 {
+    static func letter(_ mode: PrivilegeMode) -> UInt8 {
         switch mode {
         case .machine: return UInt8(ascii: "M")
         case .supervisor: return UInt8(ascii: "S")
@@ -192,7 +240,7 @@ public final class InstructionTracer: StepObserver {
 
     /// The memory a retired instruction wrote: stores, and SC when it succeeded, write
     /// rs2; AMOs write what memory holds afterwards.
-    private func storeEffect(of step: Step, on hart: Hart) -> (DataAccess, UInt64)? {
+    func storeEffect(of step: Step, on hart: Hart) -> (DataAccess, UInt64)? {
         let d = step.decoded
         guard let access = step.access, access.writes else { return nil }
         let mask: UInt64 = access.size == 8 ? .max : (1 << UInt64(access.size * 8)) - 1
@@ -210,7 +258,7 @@ public final class InstructionTracer: StepObserver {
     }
 
     /// Whether the operation writes rd.
-    private static func writesRd(_ op: Opcode) -> Bool {
+    static func writesRd(_ op: Opcode) -> Bool {
         switch op {
         case .beq, .bne, .blt, .bge, .bltu, .bgeu, .sb, .sh, .sw, .sd, .fence, .fenceI, .ecall, .ebreak,
              .mret, .sret, .wfi, .sfenceVMA, .illegal:
@@ -222,7 +270,7 @@ public final class InstructionTracer: StepObserver {
 
     /// The CSR a CSR instruction writes: csrrw always, the set/clear forms unless rs1
     /// (or the immediate) is 0 ("Zicsr", CSR instructions).
-    private static func writtenCSR(_ d: DecodedInstruction) -> UInt16? {
+    static func writtenCSR(_ d: DecodedInstruction) -> UInt16? {
         let csr = UInt16(truncatingIfNeeded: d.imm) & 0xFFF
         switch d.op {
         case .csrrw, .csrrwi: return csr

@@ -69,6 +69,18 @@ final class TraceBuffer {
         if marks[0] >= Self.flushSize { flush() }
     }
 
+    /// `value`'s low `count` bytes, little-endian (binary traces).
+    @inline(__always)
+    func append(littleEndian value: UInt64, bytes count: Int) {
+        for i in 0..<count { append(byte: UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+    }
+
+    /// Ends a binary record; writes the buffer out when it is large.
+    func endRecord() {
+        marks[1] = marks[0]
+        if marks[0] >= Self.flushSize { flush() }
+    }
+
     func flush() {
         if marks[0] > 0 { fwrite(bytes, 1, marks[0], file) }
         marks[1] -= marks[0]

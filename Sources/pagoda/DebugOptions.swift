@@ -31,10 +31,16 @@ struct DebugOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("With --trace: stop tracing at instruction N; the rest runs at full speed.", valueName: "n"))
     var traceStop: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "With --trace: text (default), jsonl (one JSON object per instruction and trap; tools/trace.schema.json) or binary (records tools/trace-read.py converts to JSON lines).",
+        valueName: "text|jsonl|binary"))
+    var traceFormat: TraceFormatOption = .text
+
     func validate() throws {
         if trace == nil && (traceHarts != nil || traceRange != nil || traceMode != nil || traceStart != nil || traceStop != nil) {
             throw ValidationError("--trace-harts, --trace-range, --trace-mode, --trace-start and --trace-stop need --trace FILE")
         }
+        if trace == nil && traceFormat != .text { throw ValidationError("--trace-format needs --trace FILE") }
         _ = try filter()
     }
 
@@ -64,7 +70,7 @@ struct DebugOptions: ParsableArguments {
         guard gdb != nil || trace != nil else { return machine.run() }
         let tracer: InstructionTracer?
         do {
-            tracer = try trace.map { try InstructionTracer(path: $0, filter: try filter()) }
+            tracer = try trace.map { try InstructionTracer(path: $0, filter: try filter(), format: traceFormat.format) }
         } catch {
             fail(machine, "\(error)")
         }
@@ -103,4 +109,11 @@ struct GDBAddress: ExpressibleByArgument {
         guard let port = UInt16(text) else { return nil }
         self.port = port
     }
+}
+
+/// `--trace-format`'s values.
+enum TraceFormatOption: String, ExpressibleByArgument, CaseIterable {
+    case text, jsonl, binary
+
+    var format: InstructionTracer.Format { InstructionTracer.Format(rawValue: rawValue)! }
 }

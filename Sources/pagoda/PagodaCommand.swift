@@ -10,7 +10,7 @@ struct PagodaCommand: ParsableCommand {
             at 0x1000, SiFive test device at 0x100000, CLINT at 0x2000000, PLIC at 0xC000000, \
             UART 16550 at 0x10000000, RAM at 0x80000000.
             """,
-        subcommands: [RunCommand.self, DisasmCommand.self],
+        subcommands: [RunCommand.self, DisasmCommand.self, ReportCommand.self],
         defaultSubcommand: nil
     )
 }

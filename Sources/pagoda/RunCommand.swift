@@ -80,6 +80,12 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Raise a page fault when a walk finds A clear (or D clear on a store) instead of setting it (Svade).")
     var svade = false
 
+    @Flag(name: .long, help: "Warn (on stderr, and in --stats) when a modelled TLB hit uses a translation that no longer matches the page tables in memory and no sfence.vma covered the change: once per ASID and page, with the pc of the use and of the store that changed the PTE. Slow: every access takes the translation slow path.")
+    var checkTLB = false
+
+    @Flag(name: .long, help: "With --stats: break TLB accesses, misses, walks, PTE reads, walk cycles and page faults down by hart, privilege mode, ASID, pc and function (the booted ELF's symbols).")
+    var attribute = false
+
     @Option(name: .long, help: ArgumentHelp("The cycle-approximate timing model: on, or off for the fastest, purely functional mode (one cycle per instruction). Default on.", valueName: "on|off"))
     var timing: Toggle = .on
 
@@ -140,6 +146,8 @@ struct RunCommand: ParsableCommand {
             }
         }
         configuration.hardwareAccessedDirty = !svade
+        configuration.checkTLB = checkTLB
+        configuration.attributeTranslation = attribute
         try deviceOptions.apply(to: &configuration)
 
         let console = HostConsole()
@@ -158,6 +166,9 @@ struct RunCommand: ParsableCommand {
             console.restore()
             FileHandle.standardError.write("pagoda: \(error.message)\n".data(using: .utf8)!)
             throw ExitCode(ExitStatus.badKernel)
+        }
+        machine.staleTranslationChecker?.onFinding = { finding in
+            FileHandle.standardError.write((finding.message + "\n").data(using: .utf8)!)
         }
         var series: FileHandle?
         if let interval = statsInterval, let path = stats {

@@ -43,6 +43,9 @@ public final class Machine: TimeSource, HartControl {
     /// exception. `--max-instructions` limits this count.
     public internal(set) var instructionsExecuted: UInt64 = 0
 
+    /// `--check-tlb`: the stale-translation checker all harts share (nil when off).
+    public let staleTranslationChecker: StaleTranslationChecker?
+
     /// Every this many instructions (in all), `onInterval` is called: the statistics time series.
     public var statisticsInterval: UInt64? = nil
     public var onInterval: ((Machine) -> Void)? = nil
@@ -64,6 +67,7 @@ public final class Machine: TimeSource, HartControl {
         self.configuration = configuration
         self.console = console
         hostConsole = console as? HostConsole
+        staleTranslationChecker = configuration.checkTLB ? StaleTranslationChecker() : nil
         cyclesPerTick = max(1, configuration.profile.clockHz / MachineConfiguration.timebaseFrequency)
         let ram = MemoryRegion(base: VirtMemoryMap.ram, size: configuration.memorySize, writable: true)
         let rom = MemoryRegion(base: VirtMemoryMap.bootROM, size: VirtMemoryMap.bootROMSize, writable: false)
@@ -82,7 +86,10 @@ public final class Machine: TimeSource, HartControl {
         attachVirtioSlots()
         harts = (0..<configuration.harts).map { Hart(id: $0, machine: self, bus: bus, sharedL2: l2) }
         currentHart = harts[0]
-        for hart in harts { hart.mmu.updatesAccessedDirty = configuration.hardwareAccessedDirty }
+        for hart in harts {
+            hart.mmu.updatesAccessedDirty = configuration.hardwareAccessedDirty
+            hart.mmu.checker = staleTranslationChecker
+        }
     }
 
     // MARK: Time

@@ -30,6 +30,11 @@ public struct MachineConfiguration: Sendable {
     public var l2tlb = TLBConfiguration(entries: 0, ways: 1, policy: .lru)
     /// Modelled cycles per PTE read during a page walk.
     public var walkCyclesPerLevel: UInt64 = 20
+    /// `--check-tlb`: compare every modelled TLB hit with the page tables in memory and
+    /// report stale uses (`Machine.staleTranslationChecker`).
+    public var checkTLB = false
+    /// `--attribute`: break translation costs down by mode, ASID and pc (`MMU.attribution`).
+    public var attributeTranslation = false
 
     /// Disk images attached as virtio block devices, in virtio-mmio slots 0, 1, ...
     public var drives: [DriveConfiguration] = []

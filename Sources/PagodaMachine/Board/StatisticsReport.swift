@@ -94,6 +94,9 @@ public struct StatisticsReport {
             "harts": machine.harts.map { hart in
                 var entry = StatisticsReport.hart(hart)
                 entry["start"] = StatisticsReport.start(machine.hartStarts[hart.id])
+                if let attribution = hart.mmu.attribution {
+                    entry["attribution"] = StatisticsReport.attribution(attribution, symbols: machine.image)
+                }
                 return entry
             },
             "instructions": machine.harts.reduce(0) { $0 &+ $1.instructionsRetired },
@@ -104,6 +107,7 @@ public struct StatisticsReport {
         if machine.configuration.timing {
             d["l2"] = ["hits": machine.l2.hits, "misses": machine.l2.misses]
         }
+        if let checker = machine.staleTranslationChecker { d["stale_translations"] = StatisticsReport.staleTranslations(checker) }
         return d
     }
 

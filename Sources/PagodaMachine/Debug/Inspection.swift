@@ -40,10 +40,11 @@ extension MMU {
                 else { return Inspection(mode: .sv39, steps: steps, physical: nil, fault: access.accessFault, level: nil) }
                 let pte = memory.load(pteAddress, size: 8)
                 steps.append(WalkStep(level: level, pteAddress: pteAddress, pte: pte))
-                if pte & PTE.v == 0 || (pte & PTE.r == 0 && pte & PTE.w != 0) || pte & PTE.reserved != 0 {
+                let kind = kind(of: pte)
+                if kind == .invalid {
                     return Inspection(mode: .sv39, steps: steps, physical: nil, fault: access.pageFault, level: nil)
                 }
-                if pte & (PTE.r | PTE.x) != 0 {
+                if kind == .leaf {
                     if let fault = checkLeaf(pte, level: level, access: access, mode: mode, sum: sum, mxr: mxr) {
                         return Inspection(mode: .sv39, steps: steps, physical: nil, fault: fault, level: level)
                     }

@@ -16,6 +16,10 @@ extension Hart {
     @inline(__always)
     private func translate(_ va: UInt64, length: UInt64, access: AccessType) -> MMU.Result {
         let mode = access == .fetch ? privilege : dataAccessMode
+        if mmu.checker != nil || mmu.attribution != nil {
+            mmu.checkPC = checkedPC
+            mmu.checkInstret = instructionsRetired
+        }
         return mmu.translate(va, length: length, access: access, mode: mode,
                              sum: mstatus & MStatus.sum != 0, mxr: mstatus & MStatus.mxr != 0)
     }
@@ -98,6 +102,7 @@ extension Hart {
         machine.noteStore(by: self, physical: physical, length: length)
         // A store into decoded code dropped the blocks: the batch ends after it.
         if bus.codePages.epoch != blocks.epoch { batchMustEnd = true }
+        mmu.checker?.noteStore(hart: id, pc: checkedPC, instret: instructionsRetired, physical: physical, length: length)
     }
 
     // MARK: Instruction fetch
@@ -107,6 +112,20 @@ extension Hart {
     /// holds 16 bits for a compressed instruction.
     @inline(never)
     func fetchSlow(_ pc: UInt64, tag: inout UInt64, page: inout UnsafeRawPointer) -> UInt32? {
+        checkedPC = pc
+        // With attribution on and translation in use, the inner loop is handed no code
+        // page, so that every fetch comes here and names its pc; the host cache still
+        // serves it (the modelled ITLB sees what it sees with attribution off), and its
+        // timing is charged here. Untranslated code (M-mode, Bare) runs at full speed:
+        // it causes no translation costs to attribute.
+        defer {
+            if mmu.attribution != nil, tag != HostTLB.invalidTag, segmentFetchTranslated || segmentDataTranslated {
+                if timingEnabled && tag == pc & ~0xFFF {
+                    timing.core.fetch(host: UInt(bitPattern: page) &+ UInt(truncatingIfNeeded: pc & 0xFFF))
+                }
+                tag = HostTLB.invalidTag
+            }
+        }
         let vpage = pc & ~0xFFF
         let offset = Int(pc & 0xFFF)
         var physical: UInt64 = 0

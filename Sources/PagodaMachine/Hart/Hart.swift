@@ -114,6 +114,9 @@ public final class Hart {
     /// Set by a slow path when the batch must end so the machine can look at
     /// interrupts or devices again.
     var batchMustEnd = false
+    /// With `--check-tlb` (every fetch then takes the slow path): the pc of the
+    /// instruction being executed, for the checker's reports.
+    var checkedPC: UInt64 = 0
 
     init(id: Int, machine: Machine, bus: Bus, sharedL2: CacheModel) {
         self.id = id
@@ -124,6 +127,8 @@ public final class Hart {
         let c = machine.configuration
         mmu = MMU(bus: bus, itlb: c.itlb, dtlb: c.dtlb, l2tlb: c.l2tlb)
         mmu.walkCyclesPerLevel = c.walkCyclesPerLevel
+        mmu.checkHart = id
+        if c.attributeTranslation { mmu.attribution = TranslationAttribution() }
         if timingEnabled {
             // PTE reads cost a load through the data caches.
             let t = timing, load = UInt64(c.profile.cycles.load)
@@ -211,6 +216,9 @@ public final class Hart {
         let fetches = fastFetches, data = loopCounters.pointee.fastDataAccesses
         if segmentFetchTranslated { mmu.statistics.fastFetchHits &+= fetches &- segmentFetchMark }
         if segmentDataTranslated { mmu.statistics.fastDataHits &+= data &- segmentDataMark }
+        mmu.attribution?.segmentHits(fetchMode: segmentFetchTranslated ? privilege.rawValue : nil, fetches: fetches &- segmentFetchMark,
+                                     dataMode: segmentDataTranslated ? dataAccessMode.rawValue : nil, data: data &- segmentDataMark,
+                                     asid: UInt16(truncatingIfNeeded: mmu.asid))
         segmentFetchMark = fetches
         segmentDataMark = data
         let retired = instructionsRetired

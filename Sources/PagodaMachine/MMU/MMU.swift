@@ -39,6 +39,16 @@ public final class MMU {
     /// A RAM page whose stores must go through the slow path (HTIF `tohost`).
     var watchedPage: UInt64 = .max
 
+    /// `--check-tlb`: the machine's stale-translation checker (nil: off). When set, the
+    /// host TLBs are never filled. `checkHart`, `checkPC` and `checkInstret` describe the
+    /// access being translated (the hart sets them before each translation).
+    var checker: StaleTranslationChecker?
+    /// `--attribute`: this hart's costs by mode, ASID and pc (nil: off).
+    public internal(set) var attribution: TranslationAttribution?
+    var checkHart = 0
+    var checkPC: UInt64 = 0
+    var checkInstret: UInt64 = 0
+
     init(bus: Bus, itlb: TLBConfiguration, dtlb: TLBConfiguration, l2tlb: TLBConfiguration) {
         self.bus = bus
         self.itlb = ModelTLB(itlb)
@@ -80,6 +90,7 @@ public final class MMU {
         var result = Result()
         var cacheable = true
         lastTranslationBypassesCaches = false
+        if let a = attribution { a.current = .init(mode: mode.rawValue, asid: UInt16(truncatingIfNeeded: asid), pc: checkPC) }
         let scheme: TranslationMode = mode == .machine ? .bare : self.mode
         switch scheme {
         case .bare:
@@ -117,7 +128,7 @@ public final class MMU {
             result.fault = access.accessFault
             return result
         }
-        if cacheable, let region = bus.memory(containing: pa & ~0xFFF, length: 4096),
+        if cacheable, checker == nil, let region = bus.memory(containing: pa & ~0xFFF, length: 4096),
            access != .store || region.writable,
            access != .store || (pa & ~0xFFF != watchedPage && !bus.reservedPages.contains(pa & ~0xFFF)),
            pmp.allowsWholePage(pa & ~0xFFF, access: access, mode: mode) {
@@ -129,6 +140,7 @@ public final class MMU {
     private func pageFault(_ access: AccessType, _ result: inout Result) -> Result {
         let cause = access.pageFault
         statistics.pageFaults[cause.rawValue, default: 0] &+= 1
+        attribution?.add { $0.pageFaults &+= 1 }
         result.fault = cause
         return result
     }
@@ -147,10 +159,19 @@ public final class MMU {
         let l1 = access == .fetch ? itlb : dtlb
         var leaf: Leaf?
         var fromWalk = false
-        if let e = l1.lookup(va, asid: asid) {
+        let l1Entry = l1.lookup(va, asid: asid)
+        if let a = attribution {
+            a.lookup(fetch: access == .fetch, hit: l1Entry != nil)
+            if l1Entry == nil {
+                if access == .fetch { a.add { $0.itlbMisses &+= 1 } } else { a.add { $0.dtlbMisses &+= 1 } }
+            }
+        }
+        if let e = l1Entry {
             leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
+            if checker != nil { checkHit(va, cached: leaf!, access: access) }
         } else if l2tlb.isPresent, let e = l2tlb.lookup(va, asid: asid) {
             leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
+            if checker != nil { checkHit(va, cached: leaf!, access: access) }
             insert(into: l1, va: va, leaf: leaf!)
         }
         if let cached = leaf, access == .store, cached.pte & PTE.d == 0, cached.pte & PTE.w != 0 {
@@ -246,6 +267,21 @@ public final class MMU {
         var pteAddress: UInt64
     }
 
+    /// What a PTE read during a walk is (privileged spec, "Virtual Address Translation
+    /// Process", steps 3 and 4, with Svpbmt): every walker (the hart's, the debugger's
+    /// view, the stale-translation check) classifies PTEs through this one function.
+    enum PTEKind { case invalid, leaf, pointer }
+
+    func kind(of pte: UInt64) -> PTEKind {
+        let reserved = pbmtEnabled ? PTE.reserved & ~PTE.pbmt : PTE.reserved
+        if pte & PTE.v == 0 || (pte & PTE.r == 0 && pte & PTE.w != 0) || pte & reserved != 0 { return .invalid }
+        // Svpbmt: PBMT = 3 is reserved for future standard use.
+        if pte & (PTE.r | PTE.x) != 0 { return pte & PTE.pbmt == PTE.pbmt ? .invalid : .leaf }
+        // "For non-leaf PTEs, the D, A, and U bits are reserved for future standard use";
+        // Svpbmt: so are bits 62:61 of a non-leaf PTE.
+        return pte & (PTE.d | PTE.a | PTE.u | PTE.pbmt) != 0 ? .invalid : .pointer
+    }
+
     /// Walks the Sv39 page table for `va` (privileged spec, "Virtual Address Translation
     /// Process", steps 1 to 4): returns the leaf PTE, a page fault for an invalid or
     /// reserved entry or a missing leaf, or the access fault of the original access when
@@ -253,6 +289,7 @@ public final class MMU {
     /// its modelled cycles. `steps` receives each level's PTE, for the debugger.
     func walk(_ va: UInt64, access: AccessType, steps: ((WalkStep) -> Void)? = nil) -> Swift.Result<Leaf, Exception> {
         statistics.pageWalks &+= 1
+        attribution?.add { $0.walks &+= 1 }
         var table = rootTable
         var level = 2
         while true {
@@ -263,24 +300,17 @@ public final class MMU {
             else { return .failure(access.accessFault) }
             let pte = memory.load(pteAddress, size: 8)
             statistics.pteReads &+= 1
-            if let cost = pageTableReadCost {
-                statistics.walkCycles &+= cost(UInt(bitPattern: memory.hostAddress(pteAddress)))
-            } else {
-                statistics.walkCycles &+= walkCyclesPerLevel
-            }
+            if access != .fetch { statistics.dataPTEReads &+= 1 }
+            checker?.noteTableRead(pteAddress)
+            let cycles = pageTableReadCost.map { $0(UInt(bitPattern: memory.hostAddress(pteAddress))) } ?? walkCyclesPerLevel
+            statistics.walkCycles &+= cycles
+            attribution?.add { $0.pteReads &+= 1; $0.walkCycles &+= cycles }
             steps?(WalkStep(level: level, pteAddress: pteAddress, pte: pte))
-            let reserved = pbmtEnabled ? PTE.reserved & ~PTE.pbmt : PTE.reserved
-            if pte & PTE.v == 0 || (pte & PTE.r == 0 && pte & PTE.w != 0) || pte & reserved != 0 {
-                return .failure(access.pageFault)
+            switch kind(of: pte) {
+            case .invalid: return .failure(access.pageFault)
+            case .leaf: return .success(Leaf(pte: pte, level: level, pteAddress: pteAddress))
+            case .pointer: break
             }
-            if pte & (PTE.r | PTE.x) != 0 {
-                // Svpbmt: PBMT = 3 is reserved for future standard use.
-                if pte & PTE.pbmt == PTE.pbmt { return .failure(access.pageFault) }
-                return .success(Leaf(pte: pte, level: level, pteAddress: pteAddress))
-            }
-            // "For non-leaf PTEs, the D, A, and U bits are reserved for future standard use";
-            // Svpbmt: so are bits 62:61 of a non-leaf PTE.
-            if pte & (PTE.d | PTE.a | PTE.u | PTE.pbmt) != 0 { return .failure(access.pageFault) }
             level -= 1
             guard level >= 0 else { return .failure(access.pageFault) }
             table = PTE.ppn(pte) << 12

@@ -6,6 +6,8 @@ public struct TranslationStatistics: Sendable {
     public var fastDataHits: UInt64 = 0
     public var pageWalks: UInt64 = 0
     public var pteReads: UInt64 = 0
+    /// Of those, the ones read by walks for loads, stores and atomics (not fetches).
+    public var dataPTEReads: UInt64 = 0
     public var walkCycles: UInt64 = 0
     /// Page faults (causes 12, 13, 15) raised by translation, by cause.
     public var pageFaults: [UInt64: UInt64] = [:]
