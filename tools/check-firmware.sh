@@ -66,16 +66,25 @@ if command -v "${QEMU:-qemu-system-riscv64}" >/dev/null 2>&1; then
     echo "check-firmware: FAILED: guests/sbi does not build" >&2
     exit 1
   fi
+  # QEMU runs in host time: its console input and timer interrupts arrive when the host
+  # gets round to them, so on a loaded machine a run can see them late. A run that
+  # fails is tried again, up to three times in all; Pagoda's own runs of the same
+  # kernels (SBIFirmwareTests) are in modelled time and need no second try.
   sbi_on_qemu() {  # sbi_on_qemu KERNEL INPUT QEMU-OPTIONS...
     kernel=$1 input=$2; shift 2
-    printf '%s' "$input" | timeout 30 "${QEMU:-qemu-system-riscv64}" -M virt "$@" -display none -monitor none \
-      -serial stdio -bios "$work/first/pagoda-sbi.elf" -kernel "$root/guests/build/sbi/$kernel.elf" >"$work/qemu-sbi.log" 2>&1
-    status=$?
-    if [ "$status" -ne 0 ] || ! grep -q "^PASS sbi/$kernel" "$work/qemu-sbi.log" || grep -q FAIL "$work/qemu-sbi.log"; then
-      cat "$work/qemu-sbi.log" >&2
-      echo "check-firmware: FAILED: guests/sbi/$kernel.c under the SBI firmware on QEMU ($*), exit $status" >&2
-      exit 1
-    fi
+    for attempt in 1 2 3; do
+      status=0
+      printf '%s' "$input" | timeout 30 "${QEMU:-qemu-system-riscv64}" -M virt "$@" -display none -monitor none \
+        -serial stdio -bios "$work/first/pagoda-sbi.elf" -kernel "$root/guests/build/sbi/$kernel.elf" \
+        >"$work/qemu-sbi.log" 2>&1 || status=$?
+      if [ "$status" -eq 0 ] && grep -q "^PASS sbi/$kernel" "$work/qemu-sbi.log" && ! grep -q FAIL "$work/qemu-sbi.log"; then
+        return 0
+      fi
+      echo "check-firmware: guests/sbi/$kernel.c on QEMU ($*): attempt $attempt failed, exit $status" >&2
+    done
+    cat "$work/qemu-sbi.log" >&2
+    echo "check-firmware: FAILED: guests/sbi/$kernel.c under the SBI firmware on QEMU ($*), exit $status" >&2
+    exit 1
   }
   sbi_on_qemu legacy L -cpu rv64,sstc=off -smp 1
   sbi_on_qemu hsm "" -smp 4
