@@ -12,7 +12,9 @@
    - Pagoda's timing model: NC and IO accesses bypass L1D and L2: 64 loads through an NC
      or IO alias each cost a memory access (memory_cycles = 80 in the default profile)
      while 64 loads of the same line through the PMA alias hit L1D, and the
-     uncached loads count no L1D misses (mhpmcounter13). */
+     uncached loads count no L1D misses (mhpmcounter13). Instruction fetches from an
+     NC alias of a code page bypass L1I and L2 the same way: 32 instructions run through
+     it cost at least 32 memory accesses more than through the PMA mapping. */
 #include "priv.h"
 #include "vm.h"
 
@@ -31,6 +33,28 @@ static uint64_t timed_loads(uint64_t va) {
   return t1 - t0;
 }
 
+/* 32 instructions and a return, alone on their page so that page can be aliased NC. */
+asm(".pushsection .text.nc_body, \"ax\"\n"
+    "  .balign 4096\n"
+    "  .globl nc_body\n"
+    "nc_body:\n"
+    "  .rept 32\n"
+    "  addi a0, a0, 1\n"
+    "  .endr\n"
+    "  ret\n"
+    "  .balign 4096\n"
+    "  .popsection");
+extern char nc_body[];
+#define BODY_INSTRUCTIONS 32
+
+static uint64_t timed_call(uint64_t fn) {
+  uint64_t t0, t1, r;
+  asm volatile("rdcycle %0" : "=r"(t0));
+  r = ((uint64_t (*)(uint64_t))fn)(0);
+  asm volatile("rdcycle %0" : "=r"(t1));
+  return r == BODY_INSTRUCTIONS ? t1 - t0 : 0;
+}
+
 static uint64_t l1d_misses(void) { return CSR_READ(mhpmcounter13); }
 
 int main(void) {
@@ -47,6 +71,7 @@ int main(void) {
   vm_map(vm_test_va(1), pa, PAGE_4K, LEAF | PBMT_NC);
   vm_map(vm_test_va(2), pa, PAGE_4K, LEAF | PBMT_IO);
   vm_map(vm_test_va(3), pa, PAGE_4K, LEAF | PBMT_RESERVED);
+  vm_map(vm_test_va(4), (uint64_t)nc_body, PAGE_4K, PTE_R | PTE_X | PTE_A | PBMT_NC);
   /* A pointer PTE with PBMT set, above a leaf that is otherwise fine. */
   uint64_t far = VM_TEST_VA + PAGE_2M;
   vm_map(far, pa, PAGE_4K, LEAF);
@@ -87,6 +112,18 @@ int main(void) {
   check("NC loads each go to memory", nc >= pma + LOADS * 80, 1);
   check("IO loads each go to memory", io >= pma + LOADS * 80, 1);
   check("NC loads do not touch L1D (a few misses from the code around them at most)", misses_nc < 8, 1);
+
+  (void)vm_try(MODE_S, timed_call, (uint64_t)nc_body);
+  uint64_t code_pma = vm_try(MODE_S, timed_call, (uint64_t)nc_body).value;
+  (void)vm_try(MODE_S, timed_call, vm_test_va(4));
+  uint64_t code_nc = vm_try(MODE_S, timed_call, vm_test_va(4)).value;
+  puts_("cycles for 32 instructions: PMA ");
+  print_udec(code_pma);
+  puts_(", NC ");
+  print_udec(code_nc);
+  putch('\n');
+  check("the code ran through both mappings", code_pma != 0 && code_nc != 0, 1);
+  check("NC fetches each go to memory", code_nc >= code_pma + BODY_INSTRUCTIONS * 80, 1);
   vm_disable();
   return finish("svpbmt");
 }

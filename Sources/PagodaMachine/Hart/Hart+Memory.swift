@@ -139,6 +139,9 @@ extension Hart {
             let t = translate(pc, length: 2, access: .fetch)
             if let fault = t.fault { fail(fault, pc); return nil }
             physical = t.physical
+            // An NC or IO page (Svpbmt) is never cached on the host side, so each of its
+            // instructions is fetched here, from memory, past the modelled caches.
+            if timingEnabled && mmu.lastTranslationBypassesCaches { timing.uncachedFetch() }
             if let host = t.hostPage {
                 mmu.fetchTLB.install(virtualPage: vpage, host: host)
                 tag = vpage

@@ -145,6 +145,9 @@ public final class TimingModel {
     /// it goes to memory, past L1D and L2, and leaves the caches as they were.
     func uncachedData() { core.breakdown.pointee.dataAccess &+= core.memoryCycles }
 
+    /// An instruction fetched from such a page: from memory, past L1I and L2.
+    func uncachedFetch() { core.breakdown.pointee.instructionFetch &+= core.memoryCycles }
+
     /// A page-table entry read during a walk: its cost through L1D and L2.
     func pageTableRead(host: UInt) -> UInt64 {
         let line = UInt64(host) >> core.l1dShift
