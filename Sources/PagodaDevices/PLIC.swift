@@ -13,17 +13,32 @@
 /// atomically with LW and SW", Memory Map); other sizes fault. Offsets in the window
 /// that name no register read 0 and ignore writes.
 ///
-/// Every source is level-triggered, its gateway as the specification's "Interrupt
-/// Gateways" describes: a high level makes a request (sets the pending bit) unless the
-/// source's previous request is still in service, that is claimed and not yet
-/// completed; completing it forwards a new request if the level is still high.
-/// One departure, taken from QEMU: a level that falls while its request is pending and
-/// unclaimed withdraws the request, where the specification keeps it pending ("The
-/// gateway does not have the facility to retract an interrupt request").
+/// Every source is level-triggered. Its gateway is one of two (`Gateway`):
+/// - `.specification`, as the specification's "Interrupt Gateways" describes: a high
+///   level makes a request (sets the pending bit) unless the source's previous request
+///   is still in service, that is claimed and not yet completed; completing it forwards
+///   a new request if the level is still high.
+/// - `.qemu` (the default), as QEMU 7.2's `virt` PLIC behaves: a request is made each
+///   time a device signals its line high (a device signals when its line rises and when
+///   a new interrupt condition arises while it is high), also while the previous one is
+///   in service; a completion does not look at the level again. Kernels written against
+///   QEMU that never clear a device's interrupt condition (a 16550 THR-empty interrupt
+///   left pending because IIR is never read) take it once there, and forever with the
+///   specification's gateway.
+/// One departure in both, taken from QEMU: a level that falls while its request is
+/// pending and unclaimed withdraws the request, where the specification keeps it pending
+/// ("The gateway does not have the facility to retract an interrupt request").
 /// Another, also QEMU's: a claim honours the threshold (the specification says a claim
 /// "is not affected by the setting of the priority threshold register").
 public final class PLIC: MMIODevice, InterruptLine {
+    /// How a source's level becomes requests (see the type's description).
+    public enum Gateway: String, Sendable, CaseIterable {
+        case specification = "spec"
+        case qemu
+    }
+
     public let windowSize: UInt64 = 0x400_0000
+    public let gateway: Gateway
     public let harts: Int
     /// The number of source ids, including the reserved id 0.
     public let sources: Int
@@ -61,11 +76,12 @@ public final class PLIC: MMIODevice, InterruptLine {
     public static func supervisorContext(hart: Int) -> Int { 2 * hart + 1 }
 
     /// A PLIC for harts 0..<`harts` with source ids 0..<`sources` (QEMU's `virt` has 96).
-    public init(harts: Int, sources: Int = 96) {
+    public init(harts: Int, sources: Int = 96, gateway: Gateway = .qemu) {
         precondition((1...Self.maximumHarts).contains(harts), "PLIC supports 1...\(Self.maximumHarts) harts")
         precondition((2...Self.maximumSources).contains(sources), "PLIC supports 2...\(Self.maximumSources) source ids")
         self.harts = harts
         self.sources = sources
+        self.gateway = gateway
         words = (sources + 31) / 32
         priority = Array(repeating: 0, count: sources)
         threshold = Array(repeating: 0, count: 2 * harts)
@@ -83,11 +99,12 @@ public final class PLIC: MMIODevice, InterruptLine {
 
     // MARK: - Interrupt sources
 
-    /// The gateway of `source` sees its level change. Ids outside 1..<`sources` are ignored.
+    /// The device on `source` signals its level: when it changes, and (high) when a new
+    /// interrupt condition arises. Ids outside 1..<`sources` are ignored.
     public func setLevel(source: Int, _ high: Bool) {
         guard (1..<sources).contains(source) else { return }
         setBit(&level, source, high)
-        if !bit(inService, source) {
+        if gateway == .qemu || !bit(inService, source) {
             setBit(&pending, source, high)
         }
     }
@@ -162,26 +179,26 @@ public final class PLIC: MMIODevice, InterruptLine {
         return UInt32(source)
     }
 
-    /// "Interrupt Completion": ends the service of `source`, which then makes a new
-    /// request if its level is still high. "If the completion ID does not match an
+    /// "Interrupt Completion": ends the service of `source`, which then (with the
+    /// specification's gateway) makes a new request if its level is still high. "If the completion ID does not match an
     /// interrupt source that is currently enabled for the target, the completion is
     /// silently ignored."
     private func complete(context: Int, source: Int) {
         guard (1..<sources).contains(source), isEnabled(source, context: context) else { return }
         setBit(&inService, source, false)
-        if bit(level, source) {
+        if gateway == .specification, bit(level, source) {
             setBit(&pending, source, true)
         }
     }
 
-    /// The pending, enabled source with the highest priority above the context's
-    /// threshold; ties go to the lowest id ("Interrupt Identifiers").
+    /// The pending, enabled source not in service with the highest priority above the
+    /// context's threshold; ties go to the lowest id ("Interrupt Identifiers").
     private func bestCandidate(context: Int) -> Int? {
         var best: Int?
         var bestPriority = threshold[context]
         let enableBase = context * words
         for word in 0..<words {
-            var candidates = pending[word] & enable[enableBase + word]
+            var candidates = pending[word] & ~inService[word] & enable[enableBase + word]
             while candidates != 0 {
                 let source = 32 * word + candidates.trailingZeroBitCount
                 candidates &= candidates - 1

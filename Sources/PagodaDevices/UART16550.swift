@@ -64,6 +64,8 @@ public final class UART16550: MMIODevice {
     private var modemDeltas: UInt8 = 0
     /// The level last driven on the interrupt line.
     public private(set) var interruptAsserted = false
+    /// The interrupt IIR reported when the line was last updated.
+    private var lastIdentification = InterruptIdentification.none
 
     /// A UART that writes to and reads from `console`, raising `source` on `interrupt`.
     public init(console: ConsoleIO, interrupt: InterruptLine?, source: Int = 10) {
@@ -99,7 +101,7 @@ public final class UART16550: MMIODevice {
     /// in the holding register (PC16550D, LSR bit 1, "Overrun Error").
     public func receive(_ byte: UInt8) {
         store(byte)
-        updateInterrupt()
+        updateInterrupt(event: true)
     }
 
     // MARK: - Registers
@@ -143,7 +145,7 @@ public final class UART16550: MMIODevice {
     private func readReceiverBuffer() -> UInt8 {
         pullFromConsole()
         let byte = receiveFIFO.isEmpty ? 0 : receiveFIFO.removeFirst()
-        updateInterrupt()
+        updateInterrupt(event: true)
         return byte
     }
 
@@ -153,7 +155,7 @@ public final class UART16550: MMIODevice {
         let identification = pendingInterrupt
         if identification == .transmitterEmpty {
             transmitterEmptyPending = false
-            updateInterrupt()
+            updateInterrupt(event: true)
         }
         return identification.rawValue | (fifosEnabled ? IIR.fifosEnabled : 0)
     }
@@ -186,15 +188,21 @@ public final class UART16550: MMIODevice {
             console.write(byte)
         }
         transmitterEmptyPending = true
-        updateInterrupt()
+        updateInterrupt(event: true)
     }
 
-    /// IER: bits 0-3. Writing it while THR is empty (always, here) sets the THR-empty
-    /// condition, so enabling ETBEI interrupts at once.
+    /// IER: bits 0-3. Turning ETBEI on while THR is empty (always, here) sets the
+    /// THR-empty condition, so enabling it interrupts at once; turning it off clears the
+    /// condition (as QEMU's 16550 does: the data sheet is silent). An unchanged IER
+    /// changes nothing.
     private func writeInterruptEnable(_ byte: UInt8) {
-        interruptEnable = byte & 0x0F
-        transmitterEmptyPending = true
-        updateInterrupt()
+        let enable = byte & 0x0F
+        let changed = enable ^ interruptEnable
+        interruptEnable = enable
+        if changed & IER.transmitterEmpty != 0 {
+            transmitterEmptyPending = enable & IER.transmitterEmpty != 0
+        }
+        updateInterrupt(event: changed != 0)
     }
 
     /// FCR: enabling or disabling the FIFOs clears them both (PC16550D, FCR bit 0); bit 1
@@ -208,7 +216,7 @@ public final class UART16550: MMIODevice {
             receiveFIFO.removeAll()
         }
         fifoControl = command & (FCR.enable | FCR.dmaMode | FCR.triggerLevelMask)
-        updateInterrupt()
+        updateInterrupt(event: true)
     }
 
     /// MCR: bits 0-4 (DTR, RTS, OUT1, OUT2, LOOP).
@@ -316,10 +324,17 @@ public final class UART16550: MMIODevice {
         return .none
     }
 
-    /// Drives the interrupt line when its level changes.
-    private func updateInterrupt() {
-        let level = pendingInterrupt != .none
-        guard level != interruptAsserted else { return }
+    /// Drives the interrupt line: signals it when its level changes, and signals it high
+    /// again when, with the line high, the pending interrupt changes or an `event` (a
+    /// byte written or received, IER or FCR written, RBR read, a THR-empty interrupt
+    /// cleared by IIR) happens, where QEMU's 16550 raises its line again. Reading LSR or
+    /// MSR without clearing anything signals nothing.
+    private func updateInterrupt(event: Bool = false) {
+        let identification = pendingInterrupt
+        let level = identification != .none
+        let changed = identification != lastIdentification
+        lastIdentification = identification
+        guard level != interruptAsserted || (level && (event || changed)) else { return }
         interruptAsserted = level
         interrupt?.setLevel(source: source, level)
     }

@@ -15,6 +15,11 @@ struct DeviceOptions: ParsableArguments {
         valueName: "source"))
     var rng: String = "seeded"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "How the PLIC turns device interrupt lines into requests: qemu (the default: a request each time a device raises its line, none on completion, as QEMU 7.2's virt PLIC) or spec (the PLIC specification's level gateway: a completion makes a new request while the line is still high).",
+        valueName: "qemu|spec"))
+    var plicGateway: PLIC.Gateway = .qemu
+
     func validate() throws {
         for text in drive {
             do { _ = try DriveSpec.parse(text) } catch { throw ValidationError(error.description) }
@@ -33,6 +38,7 @@ struct DeviceOptions: ParsableArguments {
     func apply(to configuration: inout MachineConfiguration) throws {
         configuration.drives = drive.compactMap { try? DriveSpec.parse($0) }
         configuration.rng = RNGSpec.parse(rng) ?? .seeded(EntropySource.defaultSeed)
+        configuration.plicGateway = plicGateway
         for drive in configuration.drives {
             do {
                 _ = try DiskImage.open(drive)
@@ -43,3 +49,5 @@ struct DeviceOptions: ParsableArguments {
         }
     }
 }
+
+extension PLIC.Gateway: ExpressibleByArgument {}

@@ -100,7 +100,7 @@ enum GuestRunner {
     }
 
     /// The command-line flags a guest asks for with a `PAGODA-FLAGS: ...` line in its
-    /// source, applied to a machine configuration (--harts N, --svade, --boot-all-harts).
+    /// source, applied to a machine configuration (--harts N, --svade, --boot-all-harts, --quantum N, --plic-gateway G).
     static func configure(_ configuration: inout MachineConfiguration, for elf: URL) {
         let words = flags(for: elf)
         var i = 0
@@ -110,6 +110,7 @@ enum GuestRunner {
             case "--svade": configuration.hardwareAccessedDirty = false
             case "--boot-all-harts": configuration.bootAllHarts = true
             case "--quantum": i += 1; configuration.quantum = Int(words[i]) ?? configuration.quantum
+            case "--plic-gateway": i += 1; configuration.plicGateway = PLIC.Gateway(rawValue: words[i]) ?? .qemu
             default: break
             }
             i += 1

@@ -142,6 +142,7 @@ final class PLICTests: XCTestCase {
     }
 
     func testClaimClearsPendingAndLevelCannotRependUntilComplete() {
+        plic = PLIC(harts: 2, gateway: .specification)
         setPriority(10, 1)
         enable([10], context: 0)
         plic.setLevel(source: 10, true)
@@ -162,6 +163,39 @@ final class PLICTests: XCTestCase {
         XCTAssertFalse(plic.interruptPending(context: 0))
     }
 
+    func testQEMUGatewayDoesNotLookAtTheLevelOnCompletion() {
+        XCTAssertEqual(plic.gateway, .qemu, "the default")
+        setPriority(10, 1)
+        enable([10], context: 0)
+        plic.setLevel(source: 10, true)
+        XCTAssertEqual(claim(context: 0), 10)
+        complete(10, context: 0)
+        XCTAssertEqual(pendingWord(0), 0, "the level is still high, but no new request")
+        XCTAssertEqual(claim(context: 0), 0)
+
+        plic.setLevel(source: 10, true)
+        XCTAssertEqual(pendingWord(0), 1 << 10, "the device raised its line again: a request")
+        XCTAssertEqual(claim(context: 0), 10)
+        complete(10, context: 0)
+    }
+
+    func testQEMUGatewayTakesARequestWhileInService() {
+        setPriority(10, 1)
+        enable([10], context: 0)
+        plic.setLevel(source: 10, true)
+        XCTAssertEqual(claim(context: 0), 10)
+        plic.setLevel(source: 10, true)
+        XCTAssertEqual(pendingWord(0), 1 << 10, "pending while the first is in service")
+        XCTAssertFalse(plic.interruptPending(context: 0), "not offered until completed")
+        XCTAssertEqual(claim(context: 0), 0)
+        complete(10, context: 0)
+        XCTAssertTrue(plic.interruptPending(context: 0))
+        XCTAssertEqual(claim(context: 0), 10)
+        plic.setLevel(source: 10, false)
+        complete(10, context: 0)
+        XCTAssertFalse(plic.interruptPending(context: 0))
+    }
+
     func testFallingLevelWithdrawsAnUnclaimedRequest() {
         setPriority(10, 1)
         enable([10], context: 0)
@@ -172,6 +206,7 @@ final class PLICTests: XCTestCase {
     }
 
     func testCompletionForASourceNotEnabledIsIgnored() {
+        plic = PLIC(harts: 2, gateway: .specification)  // a completion shows as a new request
         setPriority(10, 1)
         enable([10], context: 0)
         plic.setLevel(source: 10, true)

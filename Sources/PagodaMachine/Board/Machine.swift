@@ -73,7 +73,7 @@ public final class Machine: TimeSource, HartControl {
         let rom = MemoryRegion(base: VirtMemoryMap.bootROM, size: VirtMemoryMap.bootROMSize, writable: false)
         bus = Bus(ram: ram, rom: rom)
         l2 = CacheModel(configuration.profile.l2)
-        plic = PLIC(harts: configuration.harts)
+        plic = PLIC(harts: configuration.harts, gateway: configuration.plicGateway)
         uart = UART16550(console: console, interrupt: plic, source: VirtMemoryMap.uartInterrupt)
         clint = CLINT(harts: configuration.harts, time: self)
         testDevice = SiFiveTest { [unowned self] request in self.powerRequest(request) }

@@ -23,6 +23,9 @@ public struct MachineConfiguration: Sendable {
     /// Set A and D in page-table entries during walks (false: fault instead, Svade).
     public var hardwareAccessedDirty = true
 
+    /// How the PLIC turns device interrupt levels into requests (`PLIC.Gateway`).
+    public var plicGateway: PLIC.Gateway = .qemu
+
     /// The modelled TLBs of each hart.
     public var itlb = TLBConfiguration(entries: 32, ways: 32, policy: .lru)
     public var dtlb = TLBConfiguration(entries: 32, ways: 32, policy: .lru)
