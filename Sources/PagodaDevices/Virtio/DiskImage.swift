@@ -100,14 +100,9 @@ public final class DiskImage {
     public func write(offset: UInt64, from buffer: UnsafeRawBufferPointer) -> Bool {
         guard !readOnly, contains(offset: offset, length: UInt64(buffer.count)) else { return false }
         guard snapshot else {
-            var done = 0
-            while done < buffer.count {
-                let n = pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return false }
-                done += n
+            return transferAll(count: buffer.count) { done in
+                pwrite(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
             }
-            return true
         }
         var done = 0
         while done < buffer.count {
@@ -145,9 +140,18 @@ public final class DiskImage {
     public var overlaySectors: Int { overlay.count }
 
     private func readFile(offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        transferAll(count: buffer.count) { done in
+            pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+        }
+    }
+
+    /// Repeats a positioned transfer (`step` moves bytes from `done` on and returns how
+    /// many, or -1) until `count` bytes are moved: retried on EINTR, false on an error or
+    /// end of file.
+    private func transferAll(count: Int, _ step: (_ done: Int) -> Int) -> Bool {
         var done = 0
-        while done < buffer.count {
-            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+        while done < count {
+            let n = step(done)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { return false }
             done += n
