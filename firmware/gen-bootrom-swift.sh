@@ -18,12 +18,7 @@ NM=${NM:-llvm-nm}
 
 fail() { echo "gen-bootrom-swift: $*" >&2; exit 1; }
 
-# The value of a symbol, as a decimal number.
-symbol() {
-  value=$("$NM" "$elf" | awk -v name="$1" '$3 == name { print $1 }')
-  [ -n "$value" ] || fail "symbol $1 not found in $elf"
-  printf '%d' "0x$value"
-}
+. "$(dirname "$0")/elf-symbol.sh"
 
 start=$(symbol _start)
 entry=$(symbol KERNEL_ENTRY)

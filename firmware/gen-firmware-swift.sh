@@ -19,11 +19,7 @@ NM=${NM:-llvm-nm}
 
 fail() { echo "gen-firmware-swift: $*" >&2; exit 1; }
 
-symbol() {
-  value=$("$NM" "$elf" | awk -v name="$1" '$3 == name { print $1 }')
-  [ -n "$value" ] || fail "symbol $1 not found in $elf"
-  printf '%d' "0x$value"
-}
+. "$(dirname "$0")/elf-symbol.sh"
 
 start=$(symbol _start)
 reserved=$(symbol _fw_reserved_size)
