@@ -34,20 +34,9 @@ enum GuestRunner {
     }
 
     static func run(_ elf: URL, input: String = "", configure: (inout MachineConfiguration) -> Void = { _ in }) throws -> Outcome {
-        var configuration = MachineConfiguration()
-        configuration.maxInstructions = 2_000_000_000
-        Self.configure(&configuration, for: elf)
-        let disks = try GuestDevices.apply(flags(for: elf), to: &configuration)
-        configure(&configuration)
-        let console = BufferConsole(input: Array(input.utf8))
-        let machine = Machine(configuration: configuration, console: console)
-        var messages: [String] = []
-        machine.onDeviceMessage = { messages.append($0) }
-        let image = try ELFLoader.load(path: elf.path, allowedRegions: machine.loadableRegions)
-        machine.load(image)
-        let reason = machine.run()
-        machine.flushDrives()
-        return Outcome(reason: reason, output: console.outputString, machine: machine, disks: disks, deviceMessages: messages)
+        try execute(elf, input: input, configure: configure) { machine in
+            machine.load(try ELFLoader.load(path: elf.path, allowedRegions: machine.loadableRegions))
+        }
     }
 
     /// Boots `kernel` the QEMU way (`--kernel`), under `bios`: "pagoda" (Pagoda's SBI
@@ -55,25 +44,34 @@ enum GuestRunner {
     /// PAGODA-FLAGS lines in the kernel's source apply as for `run`.
     static func runKernel(_ kernel: URL, bios: String = "pagoda", initrd: URL? = nil, input: String = "",
                           configure: (inout MachineConfiguration) -> Void = { _ in }) throws -> Outcome {
+        try execute(kernel, input: input, configure: configure) { machine in
+            let firmware: BootImages.Firmware?
+            switch bios {
+            case "none": firmware = nil
+            case "pagoda": firmware = try BootImages.Firmware.pagoda()
+            default: firmware = BootImages.Firmware(file: try BootFile.load(path: bios, allowedRegions: machine.ramRegion))
+            }
+            let images = BootImages(firmware: firmware,
+                                    kernel: try BootFile.load(path: kernel.path, allowedRegions: machine.ramRegion),
+                                    initrd: try initrd.map { try BootFile.contents(of: $0.path) })
+            try machine.boot(images)
+        }
+    }
+
+    /// Builds a machine as `program`'s PAGODA-FLAGS line and `configure` say, puts the
+    /// program in it with `load`, runs it to the end and flushes its drives.
+    private static func execute(_ program: URL, input: String, configure: (inout MachineConfiguration) -> Void,
+                                load: (Machine) throws -> Void) throws -> Outcome {
         var configuration = MachineConfiguration()
         configuration.maxInstructions = 2_000_000_000
-        Self.configure(&configuration, for: kernel)
-        let disks = try GuestDevices.apply(flags(for: kernel), to: &configuration)
+        Self.configure(&configuration, for: program)
+        let disks = try GuestDevices.apply(flags(for: program), to: &configuration)
         configure(&configuration)
         let console = BufferConsole(input: Array(input.utf8))
         let machine = Machine(configuration: configuration, console: console)
         var messages: [String] = []
         machine.onDeviceMessage = { messages.append($0) }
-        let firmware: BootImages.Firmware?
-        switch bios {
-        case "none": firmware = nil
-        case "pagoda": firmware = try BootImages.Firmware.pagoda()
-        default: firmware = BootImages.Firmware(file: try BootFile.load(path: bios, allowedRegions: machine.ramRegion))
-        }
-        let images = BootImages(firmware: firmware,
-                                kernel: try BootFile.load(path: kernel.path, allowedRegions: machine.ramRegion),
-                                initrd: try initrd.map { try BootFile.contents(of: $0.path) })
-        try machine.boot(images)
+        try load(machine)
         let reason = machine.run()
         machine.flushDrives()
         return Outcome(reason: reason, output: console.outputString, machine: machine, disks: disks, deviceMessages: messages)
