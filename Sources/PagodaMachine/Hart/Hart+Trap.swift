@@ -12,6 +12,12 @@ extension Hart {
         if timingEnabled { timing.trapEntry() }
         closeTranslationSegment()
         defer { openTranslationSegment() }
+        let fromMode = privilege.rawValue
+        defer {
+            if let s = machine.shootdowns {
+                s.trap(hart: id, cause: cause, interrupt: interrupt, fromMode: fromMode, toMode: privilege.rawValue) { self.register(10 + $0) }
+            }
+        }
         if delegated && privilege != .machine {
             scause = causeValue
             sepc = pc & ~1
@@ -95,6 +101,7 @@ extension Hart {
         setPrivilege(previous)
         mmu.flushHostTLBs()
         openTranslationSegment()
+        machine.shootdowns?.trapReturn(hart: id, mode: PrivilegeMode.machine.rawValue, toMode: previous.rawValue)
         return true
     }
 
@@ -112,6 +119,7 @@ extension Hart {
         setPrivilege(previous)
         mmu.flushHostTLBs()
         openTranslationSegment()
+        machine.shootdowns?.trapReturn(hart: id, mode: PrivilegeMode.supervisor.rawValue, toMode: previous.rawValue)
         return true
     }
 }
