@@ -2,22 +2,27 @@ import PagodaMachine
 import XCTest
 
 /// `--shootdowns` (ShootdownAccounting) on guest kernels with known costs:
-/// guests/sbi/shootdown_rfence.c (SBI RFENCE) and guests/sbi/shootdown_ipi.c (an IPI
-/// and sfence.vma in the target's handler). Both map PAGES = 8 pages that hart 1
-/// reads, remap them, shoot them down on hart 1, and have hart 1 read TOUCH = 3 again.
+/// guests/sbi/shootdown_rfence.c (SBI RFENCE), guests/sbi/shootdown_ipi.c (an SBI IPI
+/// and sfence.vma in the target's S-mode handler) and guests/smp/shootdown_clint.c (an
+/// M-mode kernel's CLINT IPI and sfence.vma in the target's M-mode handler). Each maps
+/// PAGES = 8 pages that hart 1 reads, remaps them, shoots them down on hart 1, and has
+/// hart 1 read TOUCH = 3 again.
 final class ShootdownAccountingTests: XCTestCase {
-    private func run(_ name: String, timing: Bool = false, l2tlb: Int = 0, window: UInt64 = 100_000,
+    /// Runs guests/sbi/NAME.c under the SBI firmware, or with `bare`, guests/smp/NAME.c.
+    private func run(_ name: String, bare: Bool = false, timing: Bool = false, l2tlb: Int = 0, window: UInt64 = 100_000,
                      account: Bool = true) throws -> GuestRunner.Outcome {
-        let url = GuestRunner.buildDirectory.appendingPathComponent("sbi/\(name).elf")
+        let path = (bare ? "smp/" : "sbi/") + name
+        let url = GuestRunner.buildDirectory.appendingPathComponent("\(path).elf")
         guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("guests not built: run `make -C guests` first") }
-        let outcome = try GuestRunner.runKernel(url) {
+        let configure: (inout MachineConfiguration) -> Void = {
             $0.timing = timing
             $0.accountShootdowns = account
             $0.shootdownWindow = window
             if l2tlb > 0 { $0.l2tlb = TLBConfiguration(entries: l2tlb, ways: l2tlb) }
         }
+        let outcome = bare ? try GuestRunner.run(url, configure: configure) : try GuestRunner.runKernel(url, configure: configure)
         XCTAssertEqual(outcome.reason, .passed, outcome.output)
-        XCTAssertTrue(outcome.output.contains("PASS sbi/\(name)"), outcome.output)
+        XCTAssertTrue(outcome.output.contains("PASS " + (bare ? name : path)), outcome.output)
         return outcome
     }
 
@@ -93,10 +98,21 @@ final class ShootdownAccountingTests: XCTestCase {
         assert(s[0], path: .ipi, form: "address", fences: [0, 0, 8, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: 3 * 3 * 20)
     }
 
+    /// An M-mode kernel: hart 0 raises hart 1's msip through the CLINT, and hart 1's M-mode
+    /// handler fences the 8 pages (its data accesses go through Sv39 under MPRV); 3 refills.
+    /// Again the second IPI's handler fences nothing and hart 1's own later fence is no
+    /// shootdown.
+    func testCLINTIPIAndMachineModeHandlerFencesHaveKnownCosts() throws {
+        let s = try XCTUnwrap(try run("shootdown_clint", bare: true).machine.shootdowns).shootdowns
+        XCTAssertEqual(s.count, 1)
+        guard s.count == 1 else { return }
+        assert(s[0], path: .ipi, form: "address", fences: [0, 0, 8, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: 3 * 3 * 20)
+    }
+
     /// Accounting changes nothing the models decide, and is absent when off.
     func testAccountingDoesNotChangeTheStatistics() throws {
-        for name in ["shootdown_rfence", "shootdown_ipi"] {
-            let on = try run(name, timing: true), off = try run(name, timing: true, account: false)
+        for (name, bare) in [("shootdown_rfence", false), ("shootdown_ipi", false), ("shootdown_clint", true)] {
+            let on = try run(name, bare: bare, timing: true), off = try run(name, bare: bare, timing: true, account: false)
             XCTAssertNil(off.machine.shootdowns)
             var a = StatisticsReport(machine: on.machine).dictionary(), b = StatisticsReport(machine: off.machine).dictionary()
             XCTAssertNotNil(a.removeValue(forKey: "shootdowns"))

@@ -97,7 +97,7 @@ public final class Machine: TimeSource, HartControl {
         }
         if let shootdowns {
             clint.onSoftwareInterruptRaised = { [unowned self] target in
-                shootdowns.softwareInterruptRaised(by: self.currentHart.id, target: target)
+                shootdowns.softwareInterruptRaised(by: self.currentHart.id, mode: self.currentHart.privilege.rawValue, target: target)
             }
         }
     }

@@ -12,10 +12,9 @@ extension Hart {
         if timingEnabled { timing.trapEntry() }
         closeTranslationSegment()
         defer { openTranslationSegment() }
-        let fromMode = privilege.rawValue
         defer {
             if let s = machine.shootdowns {
-                s.trap(hart: id, cause: cause, interrupt: interrupt, fromMode: fromMode, toMode: privilege.rawValue) { self.register(10 + $0) }
+                s.trap(hart: id, cause: cause, interrupt: interrupt, toMode: privilege.rawValue) { self.register(10 + $0) }
             }
         }
         if delegated && privilege != .machine {

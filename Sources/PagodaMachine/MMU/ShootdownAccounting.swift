@@ -12,10 +12,12 @@
 ///   two initiators' concurrent requests are told apart.
 /// - `ipi`: a kernel's own protocol: an IPI to the target (an SBI IPI send_ipi, EID
 ///   0x735049, or a store that raises the target's CLINT msip from outside any SBI
-///   call), followed by sfence.vma on the target. The target's sfence.vma belong to that
-///   IPI until its handling ends: the return (sret, or mret for a CLINT IPI) from the
-///   software-interrupt trap the target took for it, or, if the target took none (it
-///   polls), the next IPI to it.
+///   call), followed by sfence.vma on the target. The IPI is handled at the privilege
+///   of its sender (S for send_ipi; the storing hart's mode for a CLINT store, since
+///   an S-mode kernel's M-mode layer forwards the M software interrupt as SSIP). The
+///   target's sfence.vma belong to that IPI until its handling ends: the return (sret
+///   or mret) from the software-interrupt trap the target took into that mode, or, if
+///   it took none (it polls), the next IPI to it.
 ///
 /// For each shootdown: the fences executed on the target and their form, the entries
 /// they removed from the target's modelled ITLB, DTLB and L2 TLB, and the refill misses
@@ -115,13 +117,12 @@ public final class ShootdownAccounting {
     /// An IPI a target has been sent and not yet finished handling.
     private struct IPI {
         let initiator: Int
-        /// The interrupt that delivers it: 1 (SSI) for SBI send_ipi, 3 (MSI) for a CLINT store.
-        let interrupt: UInt64
+        /// The mode that handles it (1 S, 3 M): a software interrupt (SSI or MSI) taken
+        /// into this mode starts its handling.
+        let handlerMode: UInt8
         var record: Int?
-        /// Traps into the handling mode taken since the IPI's interrupt (0: not taken yet).
+        /// Traps into the handling mode taken since the handling started (0: not started).
         var depth = 0
-        /// The mode the interrupt was taken into (1 S, 3 M).
-        var handlerMode: UInt8 = 0
     }
     private var ipis: [IPI?]
     /// Harts inside an SBI call (between an ecall from S or U and the mret out of M-mode):
@@ -168,9 +169,8 @@ public final class ShootdownAccounting {
 
     // MARK: Events
 
-    /// `hart` took a trap into `toMode` (1 S, 3 M) from `fromMode`; `a` holds a0 to a7
-    /// for an ecall.
-    func trap(hart: Int, cause: UInt64, interrupt: Bool, fromMode: UInt8, toMode: UInt8, a: (Int) -> UInt64) {
+    /// `hart` took a trap into `toMode` (1 S, 3 M); `a` gives a0 to a7 for an ecall.
+    func trap(hart: Int, cause: UInt64, interrupt: Bool, toMode: UInt8, a: (Int) -> UInt64) {
         if !interrupt && (cause == 8 || cause == 9) && toMode == 3 {
             inSBICall[hart] = true
             if cause == 9 { ecall(hart: hart, a: a) }
@@ -178,9 +178,8 @@ public final class ShootdownAccounting {
         guard var ipi = ipis[hart] else { return }
         if ipi.depth > 0 {
             if toMode == ipi.handlerMode { ipi.depth += 1 }
-        } else if interrupt && cause == ipi.interrupt {
+        } else if interrupt && (cause == 1 || cause == 3) && toMode == ipi.handlerMode {
             ipi.depth = 1
-            ipi.handlerMode = toMode
         }
         ipis[hart] = ipi
     }
@@ -191,7 +190,7 @@ public final class ShootdownAccounting {
             requests.append(Request(initiator: hart, targets: harts(mask: a(0), base: a(1)), function: fid,
                                     start: a(2), size: a(3), asid: a(4)))
         } else if eid == Self.ipiExtension && fid == 0 {
-            eachHart(harts(mask: a(0), base: a(1))) { ipi(from: hart, to: $0, interrupt: 1) }
+            eachHart(harts(mask: a(0), base: a(1))) { ipi(from: hart, to: $0, handlerMode: 1) }
         }
     }
 
@@ -206,14 +205,14 @@ public final class ShootdownAccounting {
         ipis[hart] = ipi.depth == 0 ? nil : ipi
     }
 
-    /// `writer` raised `target`'s msip through the CLINT.
-    func softwareInterruptRaised(by writer: Int, target: Int) {
+    /// `writer`, running in `mode` (0 U, 1 S, 3 M), raised `target`'s msip through the CLINT.
+    func softwareInterruptRaised(by writer: Int, mode: UInt8, target: Int) {
         guard target < ipis.count, writer < inSBICall.count, !inSBICall[writer] else { return }
-        ipi(from: writer, to: target, interrupt: 3)
+        ipi(from: writer, to: target, handlerMode: mode == 3 ? 3 : 1)
     }
 
-    private func ipi(from initiator: Int, to target: Int, interrupt: UInt64) {
-        ipis[target] = IPI(initiator: initiator, interrupt: interrupt)
+    private func ipi(from initiator: Int, to target: Int, handlerMode: UInt8) {
+        ipis[target] = IPI(initiator: initiator, handlerMode: handlerMode)
     }
 
     /// `hart` executed sfence.vma in `mode` with `instret` instructions retired; the
