@@ -28,7 +28,7 @@ final class ShootdownAccountingTests: XCTestCase {
 
     private typealias Shootdown = ShootdownAccounting.Shootdown
 
-    /// A shootdown's figures: fences by form (all, asid, address, address_asid), removed
+    /// A shootdown's figures: fences by form (all, asid, address, address_asid, fence_i), removed
     /// and refills by TLB (itlb, dtlb, l2tlb), refill walks and their cycles.
     private func assert(_ s: Shootdown, path: ShootdownAccounting.Path, form: String, fences: [UInt64], removed: [UInt64],
                         refills: [UInt64], walks: UInt64, cycles: UInt64?, file: StaticString = #filePath, line: UInt = #line) {
@@ -47,14 +47,16 @@ final class ShootdownAccountingTests: XCTestCase {
     /// entries; 3 refill misses, each a three-level walk (3 PTE reads of 20 cycles).
     /// remote_sfence_vma_asid of everything: one fence removes the code and data
     /// gigapage entries (ITLB 1, DTLB 1) and the 3 refilled pages; refills: the two
-    /// gigapages (one PTE read each) and the 2 pages hart 1 reads again.
+    /// gigapages (one PTE read each) and the 2 pages hart 1 reads again. remote_fence_i:
+    /// one fence.i, nothing removed.
     func testSBIRemoteFenceHasKnownCosts() throws {
         let s = try XCTUnwrap(try run("shootdown_rfence").machine.shootdowns).shootdowns
-        XCTAssertEqual(s.count, 2)
-        guard s.count == 2 else { return }
-        assert(s[0], path: .sbi, form: "address", fences: [0, 0, 8, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: 3 * 3 * 20)
-        assert(s[1], path: .sbi, form: "asid", fences: [0, 1, 0, 0], removed: [1, 4, 0], refills: [1, 3, 0], walks: 4,
+        XCTAssertEqual(s.count, 3)
+        guard s.count == 3 else { return }
+        assert(s[0], path: .sbi, form: "address", fences: [0, 0, 8, 0, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: 3 * 3 * 20)
+        assert(s[1], path: .sbi, form: "asid", fences: [0, 1, 0, 0, 0], removed: [1, 4, 0], refills: [1, 3, 0], walks: 4,
                cycles: 2 * 20 + 2 * 3 * 20)
+        assert(s[2], path: .sbi, form: "fence_i", fences: [0, 0, 0, 0, 1], removed: [0, 0, 0], refills: [0, 0, 0], walks: 0, cycles: 0)
     }
 
     /// With an L2 TLB, the fences remove each page from it too, and an L1 refill that
@@ -62,20 +64,20 @@ final class ShootdownAccountingTests: XCTestCase {
     /// the data gigapage refills from the L2 entry the instruction fetch put back.
     func testSBIRemoteFenceWithAnL2TLB() throws {
         let s = try XCTUnwrap(try run("shootdown_rfence", l2tlb: 64).machine.shootdowns).shootdowns
-        XCTAssertEqual(s.count, 2)
-        guard s.count == 2 else { return }
-        assert(s[0], path: .sbi, form: "address", fences: [0, 0, 8, 0], removed: [0, 8, 8], refills: [0, 3, 3], walks: 3, cycles: 3 * 3 * 20)
-        assert(s[1], path: .sbi, form: "asid", fences: [0, 1, 0, 0], removed: [1, 4, 4], refills: [1, 3, 3], walks: 3,
+        XCTAssertEqual(s.count, 3)
+        guard s.count == 3 else { return }
+        assert(s[0], path: .sbi, form: "address", fences: [0, 0, 8, 0, 0], removed: [0, 8, 8], refills: [0, 3, 3], walks: 3, cycles: 3 * 3 * 20)
+        assert(s[1], path: .sbi, form: "asid", fences: [0, 1, 0, 0, 0], removed: [1, 4, 4], refills: [1, 3, 3], walks: 3,
                cycles: 20 + 2 * 3 * 20)
     }
 
     /// The timing model changes what a walk costs, not what is counted.
     func testCountsAreTheSameWithTimingOn() throws {
         let s = try XCTUnwrap(try run("shootdown_rfence", timing: true).machine.shootdowns).shootdowns
-        XCTAssertEqual(s.count, 2)
-        guard s.count == 2 else { return }
-        assert(s[0], path: .sbi, form: "address", fences: [0, 0, 8, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: nil)
-        assert(s[1], path: .sbi, form: "asid", fences: [0, 1, 0, 0], removed: [1, 4, 0], refills: [1, 3, 0], walks: 4, cycles: nil)
+        XCTAssertEqual(s.count, 3)
+        guard s.count == 3 else { return }
+        assert(s[0], path: .sbi, form: "address", fences: [0, 0, 8, 0, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: nil)
+        assert(s[1], path: .sbi, form: "asid", fences: [0, 1, 0, 0, 0], removed: [1, 4, 0], refills: [1, 3, 0], walks: 4, cycles: nil)
         XCTAssertGreaterThan(s[0].refillWalkCycles, 0)
     }
 
@@ -83,9 +85,9 @@ final class ShootdownAccountingTests: XCTestCase {
     /// between its fences and its next misses.
     func testRefillsOutsideTheWindowDoNotCount() throws {
         let s = try XCTUnwrap(try run("shootdown_rfence", window: 1).machine.shootdowns).shootdowns
-        XCTAssertEqual(s.map(\.removed), [[0, 8, 0], [1, 4, 0]])
-        XCTAssertEqual(s.map(\.refills), [[0, 0, 0], [0, 0, 0]])
-        XCTAssertEqual(s.map(\.refillWalkCycles), [0, 0])
+        XCTAssertEqual(s.map(\.removed), [[0, 8, 0], [1, 4, 0], [0, 0, 0]])
+        XCTAssertEqual(s.map(\.refills), [[0, 0, 0], [0, 0, 0], [0, 0, 0]])
+        XCTAssertEqual(s.map(\.refillWalkCycles), [0, 0, 0])
     }
 
     /// The kernel's own protocol: the IPI and the handler's 8 fences are one shootdown,
@@ -95,7 +97,7 @@ final class ShootdownAccountingTests: XCTestCase {
         let s = try XCTUnwrap(try run("shootdown_ipi").machine.shootdowns).shootdowns
         XCTAssertEqual(s.count, 1)
         guard s.count == 1 else { return }
-        assert(s[0], path: .ipi, form: "address", fences: [0, 0, 8, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: 3 * 3 * 20)
+        assert(s[0], path: .ipi, form: "address", fences: [0, 0, 8, 0, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: 3 * 3 * 20)
     }
 
     /// An M-mode kernel: hart 0 raises hart 1's msip through the CLINT, and hart 1's M-mode
@@ -106,7 +108,7 @@ final class ShootdownAccountingTests: XCTestCase {
         let s = try XCTUnwrap(try run("shootdown_clint", bare: true).machine.shootdowns).shootdowns
         XCTAssertEqual(s.count, 1)
         guard s.count == 1 else { return }
-        assert(s[0], path: .ipi, form: "address", fences: [0, 0, 8, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: 3 * 3 * 20)
+        assert(s[0], path: .ipi, form: "address", fences: [0, 0, 8, 0, 0], removed: [0, 8, 0], refills: [0, 3, 0], walks: 3, cycles: 3 * 3 * 20)
     }
 
     /// Accounting changes nothing the models decide, and is absent when off.
@@ -128,11 +130,11 @@ final class ShootdownAccountingTests: XCTestCase {
         let section = try XCTUnwrap(report["shootdowns"] as? [String: Any])
         XCTAssertEqual(section["window"] as? UInt64, 100_000)
         let rows = try XCTUnwrap(section["by_pair"] as? [[String: Any]])
-        XCTAssertEqual(rows.map { $0["form"] as? String }, ["address", "asid"])
-        XCTAssertEqual(rows.map { $0["path"] as? String }, ["sbi", "sbi"])
+        XCTAssertEqual(rows.map { $0["form"] as? String }, ["address", "asid", "fence_i"])
+        XCTAssertEqual(rows.map { $0["path"] as? String }, ["sbi", "sbi", "sbi"])
         let totals = try XCTUnwrap(section["totals"] as? [String: Any])
-        XCTAssertEqual(totals["count"] as? Int, 2)
-        XCTAssertEqual(totals["fences"] as? UInt64, 9)
+        XCTAssertEqual(totals["count"] as? Int, 3)
+        XCTAssertEqual(totals["fences"] as? UInt64, 10)
         XCTAssertEqual((totals["entries_removed"] as? [String: Any])?["total"] as? UInt64, 13)
         XCTAssertEqual((totals["refill_misses"] as? [String: Any])?["dtlb"] as? UInt64, 6)
         XCTAssertEqual(totals["refill_walk_cycles"] as? UInt64, 340)

@@ -7,7 +7,8 @@
    again (TOUCH refill misses, each a three-level walk) and sees the new frames.
    Second, hart 0 calls remote_sfence_vma_asid for all of ASID 5 (start 0, size 0):
    hart 1's code and data gigapage entries and its TOUCH page entries go; it refills
-   the two gigapage entries and reads AGAIN of the pages.
+   the two gigapage entries and reads AGAIN of the pages. Last, remote_fence_i on
+   hart 1: a fence.i there, which removes no TLB entry.
    ShootdownAccountingTests checks the counts --shootdowns reports. QEMU-SKIP */
 #include "sbi_rt.h"
 
@@ -45,6 +46,7 @@ void secondary_main(uint64_t hart, uint64_t opaque) {
   wait_step(5);
   for (int i = 0; i < AGAIN; i++) seen[i] = read_page(i);
   step = 6;
+  wait_step(7);   /* a stopped hart takes no remote fences */
 }
 
 int main(void) {
@@ -72,6 +74,9 @@ int main(void) {
   step = 5;
   wait_step(6);
   for (int i = 0; i < AGAIN; i++) check("  hart 1 reads them again", seen[i], frames[PAGES + i][0]);
+  r = SBI2(EXT_RFENCE, 0, 1UL << 1, 0);
+  check("remote_fence_i on hart 1", (uint64_t)r.error, 0);
+  step = 7;
   CSR_WRITE(satp, 0);
   asm volatile("sfence.vma" ::: "memory");
   return finish("sbi/shootdown_rfence");

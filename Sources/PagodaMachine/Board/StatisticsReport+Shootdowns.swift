@@ -5,10 +5,10 @@
 /// the targets in translation.
 extension StatisticsReport {
     private static func costs(_ rows: [ShootdownAccounting.Shootdown]) -> [String: Any] {
-        var fences = [UInt64](repeating: 0, count: 4), removed = [UInt64](repeating: 0, count: 3)
+        var fences = [UInt64](repeating: 0, count: ShootdownAccounting.Form.allCases.count), removed = [UInt64](repeating: 0, count: 3)
         var refills = [UInt64](repeating: 0, count: 3), walks: UInt64 = 0, cycles: UInt64 = 0
         for s in rows {
-            for i in 0..<4 { fences[i] &+= s.fences[i] }
+            for i in fences.indices { fences[i] &+= s.fences[i] }
             for i in 0..<3 { removed[i] &+= s.removed[i]; refills[i] &+= s.refills[i] }
             walks &+= s.refillWalks
             cycles &+= s.refillWalkCycles

@@ -358,10 +358,14 @@ extension Hart {
                         if bus.codePages.epoch != blocks.epoch { endBatch = true }
 
                     // MARK: Fences
-                    case .fence, .fenceI:
+                    case .fence:
                         // One hart at a time executes, in order, and every write to decoded
                         // code drops the blocks (`CodePages`): fetches always see stores.
                         break
+                    case .fenceI:
+                        // As fence; only shootdown accounting looks at it.
+                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        fenceI()
 
                     // MARK: System (each ends its block)
                     case .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci:
@@ -472,6 +476,13 @@ extension Hart {
         mmu.fence(va: va, asid: asid) { entries.append(($0, $1)) }
         shootdowns.fence(hart: id, mode: privilege.rawValue, va: va, asid: asid.map { $0 & 0xFFFF },
                          instret: instructionsRetired, entries: entries)
+    }
+
+    /// fence.i (out of line, as `fenceVMA`): nothing to do but tell shootdown accounting.
+    @inline(never)
+    private func fenceI() {
+        mmu.shootdowns?.fence(hart: id, mode: privilege.rawValue, va: nil, asid: nil, fenceI: true,
+                              instret: instructionsRetired, entries: [])
     }
 
     private func illegal(_ d: DecodedInstruction) {

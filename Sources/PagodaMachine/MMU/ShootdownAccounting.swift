@@ -30,10 +30,11 @@
 public final class ShootdownAccounting {
     public enum Path: String, Sendable, CaseIterable { case sbi, ipi }
 
-    /// The form of an sfence.vma (the names of the statistics' `sfence_vma` field).
+    /// The form of a fence: sfence.vma's (the names of the statistics' `sfence_vma`
+    /// field), or fence.i (remote_fence_i, or fence.i in an IPI's handling).
     public enum Form: Int, Sendable, CaseIterable {
-        case all, asid, address, addressASID
-        public var name: String { ["all", "asid", "address", "address_asid"][rawValue] }
+        case all, asid, address, addressASID, fenceI
+        public var name: String { ["all", "asid", "address", "address_asid", "fence_i"][rawValue] }
 
         init(va: UInt64?, asid: UInt64?) {
             switch (va, asid) {
@@ -59,7 +60,7 @@ public final class ShootdownAccounting {
         /// Instructions the target had retired at its first fence.
         public let atInstret: UInt64
         /// sfence.vma executed on the target, by `Form`.
-        public internal(set) var fences = [UInt64](repeating: 0, count: 4)
+        public internal(set) var fences = [UInt64](repeating: 0, count: Form.allCases.count)
         /// Entries the fences removed, by `TLB`.
         public internal(set) var removed = [UInt64](repeating: 0, count: 3)
         /// Refill misses, by `TLB`.
@@ -100,7 +101,8 @@ public final class ShootdownAccounting {
         /// Ranges up to this size are tracked page by page; larger ones need a full flush.
         static let maximumTrackedSize: UInt64 = 4096 << 12
 
-        func matches(va: UInt64?, asid fenceASID: UInt64?) -> Bool {
+        func matches(va: UInt64?, asid fenceASID: UInt64?, fenceI: Bool) -> Bool {
+            if fenceI || function == 0 { return fenceI && function == 0 }
             switch function {
             case 1: if fenceASID != nil { return false }
             case 2: if let a = fenceASID, a & 0xFFFF != asid & 0xFFFF { return false }
@@ -215,14 +217,15 @@ public final class ShootdownAccounting {
         ipis[target] = IPI(initiator: initiator, handlerMode: handlerMode)
     }
 
-    /// `hart` executed sfence.vma in `mode` with `instret` instructions retired; the
-    /// fence removed `entries` from its TLBs.
-    func fence(hart: Int, mode: UInt8, va: UInt64?, asid: UInt64?, instret: UInt64, entries: [(TLB, ModelTLB.Entry)]) {
-        let form = Form(va: va, asid: asid)
-        if mode == 3, let i = requestIndex(for: hart, va: va, asid: asid) {
+    /// `hart` executed sfence.vma (or with `fenceI`, fence.i) in `mode` with `instret`
+    /// instructions retired; the fence removed `entries` from its TLBs.
+    func fence(hart: Int, mode: UInt8, va: UInt64?, asid: UInt64?, fenceI: Bool = false, instret: UInt64,
+               entries: [(TLB, ModelTLB.Entry)]) {
+        let form = fenceI ? .fenceI : Form(va: va, asid: asid)
+        if mode == 3, let i = requestIndex(for: hart, va: va, asid: asid, fenceI: fenceI) {
             let record = requests[i].record[hart] ?? newRecord(initiator: requests[i].initiator, target: hart, path: .sbi, instret: instret)
             requests[i].record[hart] = record
-            cover(&requests[i], hart: hart, va: va)
+            if fenceI { requests[i].done |= 1 << UInt64(hart) } else { cover(&requests[i], hart: hart, va: va) }
             account(record, hart: hart, form: form, instret: instret, entries: entries)
         } else if var ipi = ipis[hart] {
             let record = ipi.record ?? newRecord(initiator: ipi.initiator, target: hart, path: .ipi, instret: instret)
@@ -234,10 +237,10 @@ public final class ShootdownAccounting {
 
     /// The open request (lowest initiator first, as the firmware serves them) this fence
     /// on `hart` carries out.
-    private func requestIndex(for hart: Int, va: UInt64?, asid: UInt64?) -> Int? {
+    private func requestIndex(for hart: Int, va: UInt64?, asid: UInt64?, fenceI: Bool) -> Int? {
         var best: Int?
         for (i, r) in requests.enumerated() where r.targets >> UInt64(hart) & 1 != 0 && r.done >> UInt64(hart) & 1 == 0 {
-            guard r.matches(va: va, asid: asid) else { continue }
+            guard r.matches(va: va, asid: asid, fenceI: fenceI) else { continue }
             if best == nil || r.initiator < requests[best!].initiator { best = i }
         }
         return best
