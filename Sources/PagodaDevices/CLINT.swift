@@ -17,6 +17,8 @@ public final class CLINT: MMIODevice {
 
     private let time: TimeSource
     private var msip: [Bool]
+    /// Called with the hart whose msip a write set to 1 (an IPI; shootdown accounting).
+    public var onSoftwareInterruptRaised: ((Int) -> Void)?
     private var timeCompare: [UInt64]
 
     private static let msipBase: UInt64 = 0x0000
@@ -93,7 +95,10 @@ public final class CLINT: MMIODevice {
         guard MMIOAccess.isNaturallyAligned(offset: offset, size: size) else { return false }
         if offset < Self.mtimecmpBase {
             guard size == 4 else { return false }
-            if let hart = msipHart(offset) { msip[hart] = value & 1 != 0 }
+            if let hart = msipHart(offset) {
+                msip[hart] = value & 1 != 0
+                if value & 1 != 0 { onSoftwareInterruptRaised?(hart) }
+            }
             return true
         }
         guard offset < Self.timerEnd, size == 4 || size == 8 else { return false }

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 
 /// `pagoda report STATS.json`: the translation costs of a `pagoda run --stats` file as
-/// tables: address spaces and modes (with `--attribute`), functions, and the
-/// stale-translation checker's findings (with `--check-tlb`).
+/// tables: address spaces and modes (with `--attribute`), functions, the
+/// stale-translation checker's findings (with `--check-tlb`) and the TLB shootdowns
+/// (with `--shootdowns`).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -11,7 +12,8 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Prints, for each hart, its TLB and walk totals; with a run made with --attribute, \
             the address spaces (mode, ASID) and the functions by walk cycles and by TLB \
-            misses; with --check-tlb, each stale-translation warning. \
+            misses; with --check-tlb, each stale-translation warning; with --shootdowns, the \
+            shootdowns per initiating and target hart with their entries removed and refill misses. \
             Exit status: 0, or 64 bad command line, 66 file missing, unreadable or not a stats file.
             """
     )
@@ -73,7 +75,36 @@ struct ReportCommand: ParsableCommand {
                 out += "\n"
             }
         }
+        if let shootdowns = json["shootdowns"] as? [String: Any] {
+            out += Self.shootdownTable(shootdowns)
+        }
         print(out, terminator: "")
+    }
+
+    /// The `shootdowns` section: one row per (initiator, target, path, form), then the totals.
+    static func shootdownTable(_ section: [String: Any]) -> String {
+        let rows = section["by_pair"] as? [[String: Any]] ?? []
+        let totals = section["totals"] as? [String: Any] ?? [:]
+        var text = "\nTLB shootdowns (--shootdowns, refills within \(number(section["window"])) instructions): \(number(totals["count"]))\n"
+        func right(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+        func tlbs(_ v: Any?) -> String {
+            let d = v as? [String: Any] ?? [:]
+            return "\(number(d["itlb"]))/\(number(d["dtlb"]))/\(number(d["l2tlb"]))"
+        }
+        func line(_ from: String, _ to: String, _ path: String, _ form: String, _ r: [String: Any]) -> String {
+            right(from, 9) + right(to, 7) + "  " + path.padding(toLength: 5, withPad: " ", startingAt: 0)
+                + form.padding(toLength: 13, withPad: " ", startingAt: 0) + right(String(number(r["count"])), 6)
+                + right(String(number(r["fences"])), 8) + right(tlbs(r["entries_removed"]), 16)
+                + right(tlbs(r["refill_misses"]), 16) + right(String(number(r["refill_walks"])), 8)
+                + right(String(number(r["refill_walk_cycles"])), 14) + "\n"
+        }
+        text += "  initiator target  path form          count  fences  removed I/D/L2  refills I/D/L2   walks  refill_cycles\n"
+        for r in rows {
+            text += line(String(number(r["initiator"])), String(number(r["target"])), r["path"] as? String ?? "?",
+                         r["form"] as? String ?? "?", r)
+        }
+        text += line("all", "", "", "", totals)
+        return text
     }
 
     /// The top rows by `key` (nil: ITLB + DTLB misses), with walk cycles, misses, walks and faults.

@@ -86,6 +86,12 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "With --stats: break TLB accesses, misses, walks, PTE reads, walk cycles and page faults down by hart, privilege mode, ASID, pc and function (the booted ELF's symbols).")
     var attribute = false
 
+    @Flag(name: .long, help: "With --stats: account for TLB shootdowns (SBI RFENCE calls, and IPIs followed by sfence.vma on the target): per initiating and target hart, the count, the form of fence, the entries removed and the refill misses that followed, with their walk cycles.")
+    var shootdowns = false
+
+    @Option(name: .long, help: ArgumentHelp("Refill misses count within N instructions retired by the target after its fence (implies --shootdowns). Default 100000.", valueName: "n"))
+    var shootdownWindow: UInt64?
+
     @Option(name: .long, help: ArgumentHelp("The cycle-approximate timing model: on, or off for the fastest, purely functional mode (one cycle per instruction). Default on.", valueName: "on|off"))
     var timing: Toggle = .on
 
@@ -113,6 +119,7 @@ struct RunCommand: ParsableCommand {
         if statsInterval != nil && stats == nil { throw ValidationError("--stats-interval needs --stats FILE") }
         if let n = statsInterval, n == 0 { throw ValidationError("--stats-interval must be at least 1") }
         guard (1...1_000_000).contains(quantum) else { throw ValidationError("--quantum must be between 1 and 1000000 (got \(quantum))") }
+        if let n = shootdownWindow, n == 0 { throw ValidationError("--shootdown-window must be at least 1") }
         if let n = maxInstructions, n == 0 { throw ValidationError("--max-instructions must be at least 1") }
         if program != nil && (kernel != nil || bios != nil || initrd != nil) {
             throw ValidationError("give either a bare-metal PROGRAM or --kernel/--bios/--initrd, not both")
@@ -148,6 +155,8 @@ struct RunCommand: ParsableCommand {
         configuration.hardwareAccessedDirty = !svade
         configuration.checkTLB = checkTLB
         configuration.attributeTranslation = attribute
+        configuration.accountShootdowns = shootdowns || shootdownWindow != nil
+        if let n = shootdownWindow { configuration.shootdownWindow = n }
         try deviceOptions.apply(to: &configuration)
 
         let console = HostConsole()

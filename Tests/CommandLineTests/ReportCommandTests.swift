@@ -27,6 +27,27 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertFalse(r.stdout.contains("stale translations"), r.stdout)
     }
 
+    func testShootdownTable() throws {
+        let stats = FileManager.default.temporaryDirectory.appendingPathComponent("report-shootdowns-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: stats) }
+        let run = try PagodaProcess.run(["run", "--harts", "2", "--timing", "off", "--shootdown-window", "50000", "--stats", stats.path,
+                                         try PagodaProcess.guest("smp/shootdown_clint.elf")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let r = try PagodaProcess.run(["report", stats.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("TLB shootdowns (--shootdowns, refills within 50000 instructions): 1\n"), r.stdout)
+        let row = "        0      1  ipi  address           1       8           0/8/0           0/3/0       3           180\n"
+        XCTAssertTrue(r.stdout.contains(row), r.stdout)
+        // Without --shootdowns there is no table.
+        _ = try PagodaProcess.run(["run", "--harts", "2", "--stats", stats.path, try PagodaProcess.guest("smp/shootdown_clint.elf")])
+        XCTAssertFalse(try PagodaProcess.run(["report", stats.path]).stdout.contains("TLB shootdowns"))
+    }
+
+    func testShootdownWindowMustBePositive() throws {
+        let r = try PagodaProcess.run(["run", "--shootdown-window", "0", try PagodaProcess.guest("smp/shootdown_clint.elf")])
+        XCTAssertEqual(r.status, 64, r.stderr)
+    }
+
     func testUnreadableOrForeignFileIsAOneLineError() throws {
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("report-bad-\(getpid()).json")
         defer { try? FileManager.default.removeItem(at: bad) }

@@ -8,9 +8,10 @@ import XCTest
 /// kernels in guests/sbi: every SBI function it implements, its PMP protection, its
 /// redirection of undelegated traps, and HSM on harts the mailbox holds.
 final class SBIFirmwareTests: XCTestCase {
-    /// The kernels, each run by one test below.
+    /// The kernels, each run by one test below (the shootdown_* kernels by ShootdownAccountingTests).
     static let covered: Set<String> = ["base", "legacy", "timer", "dbcn", "pmp", "srst", "srst_failure",
-                                       "hsm", "boot_all", "ipi", "suspend", "rfence", "next_addr", "ram_size"]
+                                       "hsm", "boot_all", "ipi", "suspend", "rfence", "next_addr", "ram_size",
+                                       "shootdown_rfence", "shootdown_ipi"]
 
     func kernel(_ name: String) throws -> URL {
         let url = GuestRunner.buildDirectory.appendingPathComponent("sbi/\(name).elf")

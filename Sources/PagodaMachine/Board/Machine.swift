@@ -45,6 +45,8 @@ public final class Machine: TimeSource, HartControl {
 
     /// `--check-tlb`: the stale-translation checker all harts share (nil when off).
     public let staleTranslationChecker: StaleTranslationChecker?
+    /// `--shootdowns`: the TLB shootdown accounting (nil when off).
+    public let shootdowns: ShootdownAccounting?
 
     /// Every this many instructions (in all), `onInterval` is called: the statistics time series.
     public var statisticsInterval: UInt64? = nil
@@ -68,6 +70,8 @@ public final class Machine: TimeSource, HartControl {
         self.console = console
         hostConsole = console as? HostConsole
         staleTranslationChecker = configuration.checkTLB ? StaleTranslationChecker() : nil
+        shootdowns = configuration.accountShootdowns
+            ? ShootdownAccounting(harts: configuration.harts, window: configuration.shootdownWindow) : nil
         cyclesPerTick = max(1, configuration.profile.clockHz / MachineConfiguration.timebaseFrequency)
         let ram = MemoryRegion(base: VirtMemoryMap.ram, size: configuration.memorySize, writable: true)
         let rom = MemoryRegion(base: VirtMemoryMap.bootROM, size: VirtMemoryMap.bootROMSize, writable: false)
@@ -89,6 +93,12 @@ public final class Machine: TimeSource, HartControl {
         for hart in harts {
             hart.mmu.updatesAccessedDirty = configuration.hardwareAccessedDirty
             hart.mmu.checker = staleTranslationChecker
+            hart.mmu.shootdowns = shootdowns
+        }
+        if let shootdowns {
+            clint.onSoftwareInterruptRaised = { [unowned self] target in
+                shootdowns.softwareInterruptRaised(by: self.currentHart.id, mode: self.currentHart.privilege.rawValue, target: target)
+            }
         }
     }
 

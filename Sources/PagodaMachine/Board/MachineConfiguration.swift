@@ -38,6 +38,11 @@ public struct MachineConfiguration: Sendable {
     public var checkTLB = false
     /// `--attribute`: break translation costs down by mode, ASID and pc (`MMU.attribution`).
     public var attributeTranslation = false
+    /// `--shootdowns`: account for TLB shootdowns (`Machine.shootdowns`).
+    public var accountShootdowns = false
+    /// `--shootdown-window N`: refill misses count within this many instructions retired
+    /// by the target after its fence.
+    public var shootdownWindow: UInt64 = 100_000
 
     /// Disk images attached as virtio block devices, in virtio-mmio slots 0, 1, ...
     public var drives: [DriveConfiguration] = []

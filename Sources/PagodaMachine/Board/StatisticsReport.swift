@@ -108,6 +108,7 @@ public struct StatisticsReport {
             d["l2"] = ["hits": machine.l2.hits, "misses": machine.l2.misses]
         }
         if let checker = machine.staleTranslationChecker { d["stale_translations"] = StatisticsReport.staleTranslations(checker) }
+        if let accounting = machine.shootdowns { d["shootdowns"] = StatisticsReport.shootdowns(accounting) }
         return d
     }
 

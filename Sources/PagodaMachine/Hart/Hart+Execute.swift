@@ -358,10 +358,14 @@ extension Hart {
                         if bus.codePages.epoch != blocks.epoch { endBatch = true }
 
                     // MARK: Fences
-                    case .fence, .fenceI:
+                    case .fence:
                         // One hart at a time executes, in order, and every write to decoded
                         // code drops the blocks (`CodePages`): fetches always see stores.
                         break
+                    case .fenceI:
+                        // As fence; only shootdown accounting looks at it.
+                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        fenceI()
 
                     // MARK: System (each ends its block)
                     case .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci:
@@ -411,6 +415,7 @@ extension Hart {
                     case .sfenceVMA:
                         guard privilege == .machine || (privilege == .supervisor && mstatus & MStatus.tvm == 0)
                         else { illegal(e.decoded); break exception }
+                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
                         fenceVMA(e.decoded, x[e.rs1], x[e.rs2])
                         fetchTag = HostTLB.invalidTag
                         fetchHost = 0
@@ -465,7 +470,19 @@ extension Hart {
     /// sfence.vma (kept out of line: the inner loop then holds no access to the MMU's state).
     @inline(never)
     private func fenceVMA(_ d: DecodedInstruction, _ va: UInt64, _ asid: UInt64) {
-        mmu.fence(va: d.rs1 == 0 ? nil : va, asid: d.rs2 == 0 ? nil : asid)
+        let va = d.rs1 == 0 ? nil : va, asid = d.rs2 == 0 ? nil : asid
+        guard let shootdowns = mmu.shootdowns else { mmu.fence(va: va, asid: asid); return }
+        var entries: [(ShootdownAccounting.TLB, ModelTLB.Entry)] = []
+        mmu.fence(va: va, asid: asid) { entries.append(($0, $1)) }
+        shootdowns.fence(hart: id, mode: privilege.rawValue, va: va, asid: asid.map { $0 & 0xFFFF },
+                         instret: instructionsRetired, entries: entries)
+    }
+
+    /// fence.i (out of line, as `fenceVMA`): nothing to do but tell shootdown accounting.
+    @inline(never)
+    private func fenceI() {
+        mmu.shootdowns?.fence(hart: id, mode: privilege.rawValue, va: nil, asid: nil, fenceI: true,
+                              instret: instructionsRetired, entries: [])
     }
 
     private func illegal(_ d: DecodedInstruction) {

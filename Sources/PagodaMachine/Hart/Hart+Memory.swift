@@ -16,7 +16,7 @@ extension Hart {
     @inline(__always)
     private func translate(_ va: UInt64, length: UInt64, access: AccessType) -> MMU.Result {
         let mode = access == .fetch ? privilege : dataAccessMode
-        if mmu.checker != nil || mmu.attribution != nil {
+        if mmu.checker != nil || mmu.attribution != nil || mmu.shootdowns != nil {
             mmu.checkPC = checkedPC
             mmu.checkInstret = instructionsRetired
         }

@@ -12,6 +12,11 @@ extension Hart {
         if timingEnabled { timing.trapEntry() }
         closeTranslationSegment()
         defer { openTranslationSegment() }
+        defer {
+            if let s = machine.shootdowns {
+                s.trap(hart: id, cause: cause, interrupt: interrupt, toMode: privilege.rawValue) { self.register(10 + $0) }
+            }
+        }
         if delegated && privilege != .machine {
             scause = causeValue
             sepc = pc & ~1
@@ -95,6 +100,7 @@ extension Hart {
         setPrivilege(previous)
         mmu.flushHostTLBs()
         openTranslationSegment()
+        machine.shootdowns?.trapReturn(hart: id, mode: PrivilegeMode.machine.rawValue, toMode: previous.rawValue)
         return true
     }
 
@@ -112,6 +118,7 @@ extension Hart {
         setPrivilege(previous)
         mmu.flushHostTLBs()
         openTranslationSegment()
+        machine.shootdowns?.trapReturn(hart: id, mode: PrivilegeMode.supervisor.rawValue, toMode: previous.rawValue)
         return true
     }
 }

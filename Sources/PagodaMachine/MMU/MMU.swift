@@ -45,6 +45,8 @@ public final class MMU {
     var checker: StaleTranslationChecker?
     /// `--attribute`: this hart's costs by mode, ASID and pc (nil: off).
     public internal(set) var attribution: TranslationAttribution?
+    /// `--shootdowns`: the machine's shootdown accounting (nil: off), told of refill misses.
+    var shootdowns: ShootdownAccounting?
     var checkHart = 0
     var checkPC: UInt64 = 0
     var checkInstret: UInt64 = 0
@@ -166,19 +168,32 @@ public final class MMU {
                 if access == .fetch { a.add { $0.itlbMisses &+= 1 } } else { a.add { $0.dtlbMisses &+= 1 } }
             }
         }
+        // The shootdown whose removal of an entry this miss refills (--shootdowns).
+        var refill: Int?
+        if l1Entry == nil, let s = shootdowns, s.tracksRefills(hart: checkHart) {
+            refill = s.miss(hart: checkHart, tlb: access == .fetch ? .itlb : .dtlb, va: va, asid: asid, instret: checkInstret)
+        }
         if let e = l1Entry {
             leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
             if checker != nil { checkHit(va, cached: leaf!, access: access) }
-        } else if l2tlb.isPresent, let e = l2tlb.lookup(va, asid: asid) {
-            leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
-            if checker != nil { checkHit(va, cached: leaf!, access: access) }
-            insert(into: l1, va: va, leaf: leaf!)
+        } else if l2tlb.isPresent {
+            if let e = l2tlb.lookup(va, asid: asid) {
+                leaf = Leaf(pte: e.pte, level: e.level, pteAddress: e.pteAddress)
+                if checker != nil { checkHit(va, cached: leaf!, access: access) }
+                insert(into: l1, va: va, leaf: leaf!)
+            } else if let s = shootdowns, s.tracksRefills(hart: checkHart),
+                      let r = s.miss(hart: checkHart, tlb: .l2tlb, va: va, asid: asid, instret: checkInstret) {
+                refill = refill ?? r
+            }
         }
         if let cached = leaf, access == .store, cached.pte & PTE.d == 0, cached.pte & PTE.w != 0 {
             leaf = nil  // walk again to set D
         }
         if leaf == nil {
-            switch walk(va, access: access) {
+            let cyclesBefore = statistics.walkCycles
+            let outcome = walk(va, access: access)
+            if let r = refill { shootdowns?.refillWalk(r, cycles: statistics.walkCycles &- cyclesBefore) }
+            switch outcome {
             case .success(let found): leaf = found; fromWalk = true
             case .failure(let fault): return .failure(fault)
             }
@@ -223,8 +238,9 @@ public final class MMU {
         }
     }
 
-    /// sfence.vma with rs1 (nil for x0) and rs2 (nil for x0).
-    func fence(va: UInt64?, asid: UInt64?) {
+    /// sfence.vma with rs1 (nil for x0) and rs2 (nil for x0); `removed` is told each
+    /// modelled TLB entry the fence drops.
+    func fence(va: UInt64?, asid: UInt64?, removed: ((ShootdownAccounting.TLB, ModelTLB.Entry) -> Void)? = nil) {
         switch (va, asid) {
         case (nil, nil): statistics.sfenceAll &+= 1
         case (nil, _): statistics.sfenceASID &+= 1
@@ -232,9 +248,15 @@ public final class MMU {
         default: statistics.sfenceAddressASID &+= 1
         }
         let asid16 = asid.map { $0 & 0xFFFF }
-        itlb.flush(va: va, asid: asid16)
-        dtlb.flush(va: va, asid: asid16)
-        l2tlb.flush(va: va, asid: asid16)
+        if let removed {
+            itlb.flush(va: va, asid: asid16) { removed(.itlb, $0) }
+            dtlb.flush(va: va, asid: asid16) { removed(.dtlb, $0) }
+            l2tlb.flush(va: va, asid: asid16) { removed(.l2tlb, $0) }
+        } else {
+            itlb.flush(va: va, asid: asid16)
+            dtlb.flush(va: va, asid: asid16)
+            l2tlb.flush(va: va, asid: asid16)
+        }
         flushHostTLBs()
     }
 

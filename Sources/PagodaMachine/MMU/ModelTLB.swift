@@ -151,13 +151,14 @@ public final class ModelTLB {
     }
 
     /// sfence.vma: drops entries matching `va` (nil: all addresses) and `asid` (nil: all
-    /// address spaces; when given, global entries stay).
-    public func flush(va: UInt64?, asid: UInt64?) {
+    /// address spaces; when given, global entries stay). `removed` is told each entry dropped.
+    public func flush(va: UInt64?, asid: UInt64?, removed: ((Entry) -> Void)? = nil) {
         for i in entries.indices where entries[i].valid {
             let e = entries[i]
             if let va, !(va & ((1 << 39) - 1) >= e.virtualBase && va & ((1 << 39) - 1) < e.virtualBase + e.size) { continue }
             if let asid, e.global || e.asid != asid { continue }
             entries[i].valid = false
+            removed?(e)
         }
     }
 
