@@ -3,7 +3,7 @@ import Foundation
 
 /// `pagoda report STATS.json`: the translation costs of a `pagoda run --stats` file as
 /// tables: address spaces and modes (with `--attribute`), functions, and the
-/// stale-translation checker's findings (with `--check-tlb`).
+/// stale-translation checker's findings (with `--check-tlb`); with `--plot`, pictures.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -12,7 +12,9 @@ struct ReportCommand: ParsableCommand {
             Prints, for each hart, its TLB and walk totals; with a run made with --attribute, \
             the address spaces (mode, ASID) and the functions by walk cycles and by TLB \
             misses; with --check-tlb, each stale-translation warning. \
-            Exit status: 0, or 64 bad command line, 66 file missing, unreadable or not a stats file.
+            With --plot DIR, also writes PNGs (see --plot). \
+            Exit status: 0, or 64 bad command line, 66 file missing, unreadable or not a stats file, \
+            69 the plots could not be drawn (python3 or matplotlib missing, or the script failed).
             """
     )
 
@@ -21,6 +23,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Rows per table. Default 10.", valueName: "n"))
     var top: Int = 10
+
+    @Option(name: .long, help: ArgumentHelp("Also draw PNGs into this directory (created if needed) with tools/report-plot.py and matplotlib: walk cycles by address space, mode and function (with --attribute), the TLB miss rate over time per hart (with --stats-interval: the .jsonl beside the stats file), and the shootdown cost per hart (when the stats hold shootdowns).", valueName: "dir"))
+    var plot: String?
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
@@ -46,8 +51,9 @@ struct ReportCommand: ParsableCommand {
                 continue
             }
             let spaces = a["by_space"] as? [[String: Any]] ?? []
-            out += table("address spaces by walk cycles", rows: spaces, label: { "\($0["mode"] ?? "?") asid \(Self.number($0["asid"]))" }, key: "walk_cycles")
-            out += table("address spaces by TLB misses", rows: spaces, label: { "\($0["mode"] ?? "?") asid \(Self.number($0["asid"]))" }, key: nil)
+            out += table("address spaces by walk cycles", rows: spaces, label: Self.spaceLabel, key: "walk_cycles")
+            out += table("address spaces by TLB misses", rows: spaces, label: Self.spaceLabel, key: nil)
+            out += table("processes (ASIDs, all modes) by walk cycles", rows: Self.processes(spaces), label: Self.processLabel, key: "walk_cycles")
             var modes: [String: [String: Any]] = [:]
             for s in spaces {
                 let m = s["mode"] as? String ?? "?"
@@ -59,8 +65,8 @@ struct ReportCommand: ParsableCommand {
             }
             out += table("modes by walk cycles", rows: Array(modes.values), label: { "\($0["mode"] ?? "?")" }, key: "walk_cycles")
             let functions = a["by_function"] as? [[String: Any]] ?? []
-            out += table("functions by walk cycles", rows: functions, label: { "\($0["function"] ?? "?")" }, key: "walk_cycles")
-            out += table("functions by TLB misses", rows: functions, label: { "\($0["function"] ?? "?")" }, key: nil)
+            out += table("functions by walk cycles", rows: functions, label: Self.functionLabel, key: "walk_cycles")
+            out += table("functions by TLB misses", rows: functions, label: Self.functionLabel, key: nil)
         }
         if let findings = json["stale_translations"] as? [[String: Any]] {
             out += "\nstale translations (--check-tlb): \(findings.count)\n"
@@ -74,6 +80,7 @@ struct ReportCommand: ParsableCommand {
             }
         }
         print(out, terminator: "")
+        if let directory = plot { try drawPlots(into: directory) }
     }
 
     /// The top rows by `key` (nil: ITLB + DTLB misses), with walk cycles, misses, walks and faults.
