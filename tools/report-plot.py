@@ -111,10 +111,12 @@ def miss_rate(series_path, path):
             line = line.strip()
             if line:
                 lines.append(json.loads(line))
-    if len(lines) < 2:
+    if not lines:
         return False
     curves = defaultdict(lambda: {"itlb": [], "dtlb": []})
-    for before, after in zip(lines, lines[1:]):
+    start = {"instructions": 0, "harts": [{"hart": h["hart"], "itlb": {"hits": 0, "misses": 0}, "dtlb": {"hits": 0, "misses": 0}}
+                                          for h in lines[0]["harts"]]}
+    for before, after in zip([start] + lines, lines):
         x = after.get("instructions", 0)
         prev = {h["hart"]: h for h in before["harts"]}
         for h in after["harts"]:

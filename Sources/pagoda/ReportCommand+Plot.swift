@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// `pagoda report STATS.json --plot DIR`: runs tools/report-plot.py (matplotlib) on the
-/// stats file and, when there is one, the `--stats-interval` series beside it.
+/// stats file and, when there is one, the `--stats-interval` series beside it, with
+/// $PAGODA_PYTHON, else /usr/bin/python3, else the python3 on PATH.
 extension ReportCommand {
     /// The plotting script: $PAGODA_REPORT_PLOT, else tools/report-plot.py in the first
     /// directory above the executable that has one (the repository a build lives in),
@@ -33,9 +34,14 @@ extension ReportCommand {
         } catch {
             throw fail("cannot create \(directory)")
         }
+        // The system's python3 first: that is where the distribution's matplotlib is
+        // (tools/setup.sh installs python3-matplotlib), not in a python3 earlier on PATH.
+        let python = ProcessInfo.processInfo.environment["PAGODA_PYTHON"]
+            ?? (FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, stats, directory]
+        process.executableURL = URL(fileURLWithPath: python ?? "/usr/bin/env")
+        process.arguments = (python == nil ? ["python3"] : []) + [script, stats, directory]
+        fflush(stdout)  // the tables first, then the script's lines
         do {
             try process.run()
         } catch {

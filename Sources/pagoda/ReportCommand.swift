@@ -90,13 +90,13 @@ struct ReportCommand: ParsableCommand {
         }
         let sorted = rows.map { (label($0), $0) }.sorted { (value($0.1), $1.0) > (value($1.1), $0.0) }.prefix(top)
         var text = "  \(title):\n"
-        text += "    " + "name".padding(toLength: 32, withPad: " ", startingAt: 0) + "   walk_cycles   itlb_miss   dtlb_miss       walks      faults\n"
+        text += "    " + "name".padding(toLength: 40, withPad: " ", startingAt: 0) + "   walk_cycles   itlb_miss   dtlb_miss       walks      faults\n"
         for (name, r) in sorted {
             let cols = ["walk_cycles", "itlb_misses", "dtlb_misses", "page_walks", "page_faults"].map { f -> String in
                 let s = String(Self.number(r[f]))
                 return String(repeating: " ", count: max(0, 12 - s.count)) + s
             }
-            text += "    " + String(name.prefix(32)).padding(toLength: 32, withPad: " ", startingAt: 0) + cols.joined() + "\n"
+            text += "    " + String(name.prefix(40)).padding(toLength: 40, withPad: " ", startingAt: 0) + cols.joined() + "\n"
         }
         return text
     }

@@ -2,16 +2,17 @@ import Foundation
 import PagodaLoader
 import PagodaMachine
 
-/// One `--symbols FILE.elf[@ASID|@+OFFSET|@-OFFSET]` of `pagoda run`.
+/// One `--symbols FILE.elf[@ASID|@ASID-ASID|@+OFFSET|@-OFFSET]` of `pagoda run`.
 ///
-/// `@ASID` (decimal or 0x hex, 0 to 65535) binds the table to accesses under that ASID;
+/// `@ASID` (decimal or 0x hex, 0 to 65535) binds the table to accesses under that ASID,
+/// `@FIRST-LAST` to those under any ASID from FIRST to LAST (a program's forked children);
 /// `@+OFFSET` / `@-OFFSET` (decimal or 0x hex) shifts every symbol by that amount (the
 /// code runs at its link address plus OFFSET). Without a suffix the table applies to
 /// every ASID as linked. The suffix is what follows the last `@`, unless the whole
 /// argument names an existing file.
 struct SymbolsSpec: Equatable {
     let path: String
-    var asid: UInt16? = nil
+    var asids: ClosedRange<UInt16>? = nil
     var offset: UInt64 = 0
 
     /// Why an argument is refused, as one line, and the exit status that goes with it.
@@ -27,14 +28,17 @@ struct SymbolsSpec: Equatable {
         }
         let path = String(argument[..<at]), suffix = String(argument[argument.index(after: at)...])
         guard !path.isEmpty else { throw Failure(message: "--symbols \(argument): no file name before '@'", status: ExitStatus.usage) }
-        let bad = Failure(message: "--symbols \(argument): '@\(suffix)' is neither an ASID (0 to 65535, decimal or 0x hex) nor an offset (+N or -N, decimal or 0x hex)",
+        let bad = Failure(message: "--symbols \(argument): '@\(suffix)' is neither an ASID (0 to 65535, decimal or 0x hex), nor a range of them (FIRST-LAST), nor an offset (+N or -N, decimal or 0x hex)",
                           status: ExitStatus.usage)
         if let sign = suffix.first, sign == "+" || sign == "-" {
             guard let amount = number(suffix.dropFirst()) else { throw bad }
             return SymbolsSpec(path: path, offset: sign == "+" ? amount : 0 &- amount)
         }
-        guard let value = number(Substring(suffix)), let asid = UInt16(exactly: value) else { throw bad }
-        return SymbolsSpec(path: path, asid: asid)
+        let bounds = suffix.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = number(bounds[0]).flatMap({ UInt16(exactly: $0) }),
+              let last = bounds.count == 1 ? first : number(bounds[1]).flatMap({ UInt16(exactly: $0) }),
+              first <= last else { throw bad }
+        return SymbolsSpec(path: path, asids: first...last)
     }
 
     /// A decimal or 0x-prefixed hexadecimal unsigned 64-bit number.
@@ -58,6 +62,6 @@ struct SymbolsSpec: Equatable {
         guard !image.symbols.isEmpty else {
             throw Failure(message: "--symbols: \(path): has no symbol table (stripped?)", status: ExitStatus.badKernel)
         }
-        return SymbolTable(name: (path as NSString).lastPathComponent, image: image, asid: asid, offset: offset)
+        return SymbolTable(name: (path as NSString).lastPathComponent, image: image, asids: asids, offset: offset)
     }
 }

@@ -1,26 +1,26 @@
 import PagodaLoader
 
-/// A symbol table given with `pagoda run --symbols FILE.elf[@ASID|@+OFFSET]`: the
+/// A symbol table given with `pagoda run --symbols FILE.elf[@ASID[-ASID]|@+OFFSET]`: the
 /// symbols of an ELF besides the booted one's, for naming the functions that translation
 /// costs are attributed to (a user program under its ASID, a Linux `vmlinux`).
 public struct SymbolTable: Sendable {
     /// What the report calls the table: the file's name without its directory.
     public let name: String
     public let image: ELFImage
-    /// Only accesses under this ASID are looked up here; nil: every ASID.
-    public let asid: UInt16?
+    /// Only accesses under these ASIDs are looked up here; nil: every ASID.
+    public let asids: ClosedRange<UInt16>?
     /// Added to every symbol's value and segment address (wrapping): where the code runs
     /// minus where it was linked.
     public let offset: UInt64
 
-    public init(name: String, image: ELFImage, asid: UInt16? = nil, offset: UInt64 = 0) {
+    public init(name: String, image: ELFImage, asids: ClosedRange<UInt16>? = nil, offset: UInt64 = 0) {
         self.name = name
         self.image = image
-        self.asid = asid
+        self.asids = asids
         self.offset = offset
     }
 
-    /// The program a table bound to an ASID stands for: its name without the extension.
+    /// The program a table bound to ASIDs stands for: its name without the extension.
     public var program: String {
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
@@ -65,17 +65,17 @@ public final class AttributionSymbols {
         cache.removeAll()
     }
 
-    /// The name of the code at `pc` under `asid`: the first table bound to `asid` whose
+    /// The name of the code at `pc` under `asid`: the first table bound to ASIDs holding `asid` whose
     /// segments hold it, else the first table for every ASID, else the booted image.
     func name(asid: UInt16, pc: UInt64, booted: ELFImage?) -> Name {
         let key = Key(asid: asid, pc: pc)
         if let known = cache[key] { return known }
         var found: Name?
-        for table in tables where table.asid == asid {
+        for table in tables where table.asids?.contains(asid) == true {
             if let s = table.symbol(at: pc) { found = Name(function: s.name, source: table.name); break }
         }
         if found == nil {
-            for table in tables where table.asid == nil {
+            for table in tables where table.asids == nil {
                 if let s = table.symbol(at: pc) { found = Name(function: s.name, source: table.name); break }
             }
         }
@@ -87,8 +87,8 @@ public final class AttributionSymbols {
         return name
     }
 
-    /// The program bound to `asid` by the first `--symbols FILE@ASID` naming it.
+    /// The program bound to `asid` by the first `--symbols FILE@ASID[-ASID]` naming it.
     func program(asid: UInt16) -> String? {
-        tables.first { $0.asid == asid }?.program
+        tables.first { $0.asids?.contains(asid) == true }?.program
     }
 }
