@@ -41,7 +41,7 @@ extension ReportCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python ?? "/usr/bin/env")
         process.arguments = (python == nil ? ["python3"] : []) + [script, stats, directory]
-        fflush(stdout)  // the tables first, then the script's lines
+        fflush(nil)  // the tables first, then the script's lines
         do {
             try process.run()
         } catch {
