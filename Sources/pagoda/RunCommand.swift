@@ -84,7 +84,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Warn (on stderr, and in --stats) when a modelled TLB hit uses a translation that no longer matches the page tables in memory and no sfence.vma covered the change: once per ASID and page, with the pc of the use and of the store that changed the PTE. Slow: every access takes the translation slow path.")
     var checkTLB = false
 
-    @Flag(name: .long, help: "With --stats: break TLB accesses, misses, walks, PTE reads, walk cycles and page faults down by hart, privilege mode, ASID, pc and function (the booted ELF's symbols).")
+    @Flag(name: .long, help: "With --stats: break TLB accesses, misses, walks, PTE reads, walk cycles and page faults down by hart, privilege mode, ASID, pc and function (the booted ELF's symbols, and those of --symbols).")
     var attribute = false
 
     @Option(name: .long, help: ArgumentHelp("With --attribute: another ELF whose symbols name the functions costs are attributed to (repeatable). FILE@ASID applies it only under that ASID (a user program; decimal or 0x hex), FILE@FIRST-LAST under those ASIDs; FILE@+OFFSET or FILE@-OFFSET shifts its symbols by OFFSET (code running away from its link address). A Linux vmlinux needs no suffix when booting its Image. Exit status 66 if the file is missing, 65 if it is not a RISC-V executable with symbols, 64 for a bad suffix.", valueName: "file[@asid[-asid]|@+offset]"))
