@@ -118,6 +118,20 @@ if boot snapshot-2 2 "file=$disk,snapshot=on"; then
   else fail "snapshot-2: disk image was written although snapshot=on"; fi
 fi
 
+# Attribution: kernel functions from vmlinux, /init's from its own symbols under every user
+# ASID (only /init runs); every breakdown adds up to the totals; the report names both.
+disk=$out/disk-attribution.img
+fresh_disk "$disk"
+if boot attribution-2 2 "file=$disk" --attribute --symbols "$linux/vmlinux" --symbols "$linux/init@1-65534"; then
+  if check=$(python3 tools/attribution-check.py "$out/attribution-2.json" --program 1=init --source vmlinux --source init); then
+    pass "attribution-2: ${check#attribution-check: }"
+  else fail "attribution-2: $check"; fi
+  "$pagoda" report "$out/attribution-2.json" > "$out/attribution-2.report"
+  if grep -q "asid 1 (init)" "$out/attribution-2.report" && grep -q "\[vmlinux\]" "$out/attribution-2.report"; then
+    pass "attribution-2: the report names /init's address space and kernel functions"
+  else fail "attribution-2: the report names no process or no kernel function ($out/attribution-2.report)"; fi
+fi
+
 # Determinism: the same boot twice (fresh identical disks) gives the same console and statistics.
 for run in a b; do
   fresh_disk "$out/disk-repeat-$run.img"

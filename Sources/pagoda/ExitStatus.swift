@@ -8,6 +8,8 @@ enum ExitStatus {
     static let badKernel: Int32 = 65
     /// The kernel file does not exist or cannot be read.
     static let missingKernel: Int32 = 66
+    /// A host tool a command needs (python3 and matplotlib for `report --plot`) is missing or failed.
+    static let unavailable: Int32 = 69
     /// `--max-instructions` ran out before the guest stopped.
     static let instructionLimit: Int32 = 124
     /// Every hart waits for an interrupt that nothing can raise.

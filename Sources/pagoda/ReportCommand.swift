@@ -4,7 +4,7 @@ import Foundation
 /// `pagoda report STATS.json`: the translation costs of a `pagoda run --stats` file as
 /// tables: address spaces and modes (with `--attribute`), functions, the
 /// stale-translation checker's findings (with `--check-tlb`) and the TLB shootdowns
-/// (with `--shootdowns`).
+/// (with `--shootdowns`); with `--plot`, pictures.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
@@ -14,7 +14,9 @@ struct ReportCommand: ParsableCommand {
             the address spaces (mode, ASID) and the functions by walk cycles and by TLB \
             misses; with --check-tlb, each stale-translation warning; with --shootdowns, the \
             shootdowns per initiating and target hart with their entries removed and refill misses. \
-            Exit status: 0, or 64 bad command line, 66 file missing, unreadable or not a stats file.
+            With --plot DIR, also writes PNGs (see --plot). \
+            Exit status: 0, or 64 bad command line, 66 file missing, unreadable or not a stats file, \
+            69 the plots could not be drawn (python3 or matplotlib missing, or the script failed).
             """
     )
 
@@ -23,6 +25,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Rows per table. Default 10.", valueName: "n"))
     var top: Int = 10
+
+    @Option(name: .long, help: ArgumentHelp("Also draw PNGs into this directory (created if needed) with tools/report-plot.py and matplotlib: walk cycles by address space, mode and function (with --attribute), the TLB miss rate over time per hart (with --stats-interval: the .jsonl beside the stats file), and the shootdown cost per hart (when the stats hold shootdowns).", valueName: "dir"))
+    var plot: String?
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
@@ -48,8 +53,9 @@ struct ReportCommand: ParsableCommand {
                 continue
             }
             let spaces = a["by_space"] as? [[String: Any]] ?? []
-            out += table("address spaces by walk cycles", rows: spaces, label: { "\($0["mode"] ?? "?") asid \(Self.number($0["asid"]))" }, key: "walk_cycles")
-            out += table("address spaces by TLB misses", rows: spaces, label: { "\($0["mode"] ?? "?") asid \(Self.number($0["asid"]))" }, key: nil)
+            out += table("address spaces by walk cycles", rows: spaces, label: Self.spaceLabel, key: "walk_cycles")
+            out += table("address spaces by TLB misses", rows: spaces, label: Self.spaceLabel, key: nil)
+            out += table("processes (ASIDs, all modes) by walk cycles", rows: Self.processes(spaces), label: Self.processLabel, key: "walk_cycles")
             var modes: [String: [String: Any]] = [:]
             for s in spaces {
                 let m = s["mode"] as? String ?? "?"
@@ -61,8 +67,8 @@ struct ReportCommand: ParsableCommand {
             }
             out += table("modes by walk cycles", rows: Array(modes.values), label: { "\($0["mode"] ?? "?")" }, key: "walk_cycles")
             let functions = a["by_function"] as? [[String: Any]] ?? []
-            out += table("functions by walk cycles", rows: functions, label: { "\($0["function"] ?? "?")" }, key: "walk_cycles")
-            out += table("functions by TLB misses", rows: functions, label: { "\($0["function"] ?? "?")" }, key: nil)
+            out += table("functions by walk cycles", rows: functions, label: Self.functionLabel, key: "walk_cycles")
+            out += table("functions by TLB misses", rows: functions, label: Self.functionLabel, key: nil)
         }
         if let findings = json["stale_translations"] as? [[String: Any]] {
             out += "\nstale translations (--check-tlb): \(findings.count)\n"
@@ -79,6 +85,7 @@ struct ReportCommand: ParsableCommand {
             out += Self.shootdownTable(shootdowns)
         }
         print(out, terminator: "")
+        if let directory = plot { try drawPlots(into: directory) }
     }
 
     /// The `shootdowns` section: one row per (initiator, target, path, form), then the totals.
@@ -114,13 +121,13 @@ struct ReportCommand: ParsableCommand {
         }
         let sorted = rows.map { (label($0), $0) }.sorted { (value($0.1), $1.0) > (value($1.1), $0.0) }.prefix(top)
         var text = "  \(title):\n"
-        text += "    " + "name".padding(toLength: 32, withPad: " ", startingAt: 0) + "   walk_cycles   itlb_miss   dtlb_miss       walks      faults\n"
+        text += "    " + "name".padding(toLength: 40, withPad: " ", startingAt: 0) + "   walk_cycles   itlb_miss   dtlb_miss       walks      faults\n"
         for (name, r) in sorted {
             let cols = ["walk_cycles", "itlb_misses", "dtlb_misses", "page_walks", "page_faults"].map { f -> String in
                 let s = String(Self.number(r[f]))
                 return String(repeating: " ", count: max(0, 12 - s.count)) + s
             }
-            text += "    " + String(name.prefix(32)).padding(toLength: 32, withPad: " ", startingAt: 0) + cols.joined() + "\n"
+            text += "    " + String(name.prefix(40)).padding(toLength: 40, withPad: " ", startingAt: 0) + cols.joined() + "\n"
         }
         return text
     }

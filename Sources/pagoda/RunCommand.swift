@@ -26,8 +26,9 @@ struct RunCommand: ParsableCommand {
 
             Exit status: the guest's own (0 on success, the low byte of its failure code), \
             or: 64 bad command line, 65 an image that cannot be loaded (not a loadable \
-            RISC-V ELF, or too large for RAM, or overlapping another), 66 an image file \
-            (or a --drive disk image) missing or unreadable, 124 instruction limit reached, 125 deadlock (every hart \
+            RISC-V ELF, or too large for RAM, or overlapping another; a --symbols file that is \
+            not a RISC-V executable with symbols), 66 an image file \
+            (or a --drive disk image, or a --symbols file) missing or unreadable, 124 instruction limit reached, 125 deadlock (every hart \
             waits for an interrupt that cannot come), 130 quit from the console.
             """
     )
@@ -83,7 +84,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Warn (on stderr, and in --stats) when a modelled TLB hit uses a translation that no longer matches the page tables in memory and no sfence.vma covered the change: once per ASID and page, with the pc of the use and of the store that changed the PTE. Slow: every access takes the translation slow path.")
     var checkTLB = false
 
-    @Flag(name: .long, help: "With --stats: break TLB accesses, misses, walks, PTE reads, walk cycles and page faults down by hart, privilege mode, ASID, pc and function (the booted ELF's symbols).")
+    @Flag(name: .long, help: "With --stats: break TLB accesses, misses, walks, PTE reads, walk cycles and page faults down by hart, privilege mode, ASID, pc and function (the booted ELF's symbols, and those of --symbols).")
     var attribute = false
 
     @Flag(name: .long, help: "With --stats: account for TLB shootdowns (SBI RFENCE calls, and IPIs followed by sfence.vma on the target): per initiating and target hart, the count, the form of fence, the entries removed and the refill misses that followed, with their walk cycles.")
@@ -91,6 +92,9 @@ struct RunCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Refill misses count within N instructions retired by the target after its fence (implies --shootdowns). Default 100000.", valueName: "n"))
     var shootdownWindow: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("With --attribute: another ELF whose symbols name the functions costs are attributed to (repeatable). FILE@ASID applies it only under that ASID (a user program; decimal or 0x hex), FILE@FIRST-LAST under those ASIDs; FILE@+OFFSET or FILE@-OFFSET shifts its symbols by OFFSET (code running away from its link address). A Linux vmlinux needs no suffix when booting its Image. Exit status 66 if the file is missing, 65 if it is not a RISC-V executable with symbols, 64 for a bad suffix.", valueName: "file[@asid[-asid]|@+offset]"))
+    var symbols: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The cycle-approximate timing model: on, or off for the fastest, purely functional mode (one cycle per instruction). Default on.", valueName: "on|off"))
     var timing: Toggle = .on
@@ -117,6 +121,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("\(name) must be ENTRIES[:WAYS[:lru|fifo|random]] with ENTRIES a multiple of WAYS and a power-of-two number of sets (got '\(shape)')")
         }
         if statsInterval != nil && stats == nil { throw ValidationError("--stats-interval needs --stats FILE") }
+        if !symbols.isEmpty && !attribute { throw ValidationError("--symbols needs --attribute") }
         if let n = statsInterval, n == 0 { throw ValidationError("--stats-interval must be at least 1") }
         guard (1...1_000_000).contains(quantum) else { throw ValidationError("--quantum must be between 1 and 1000000 (got \(quantum))") }
         if let n = shootdownWindow, n == 0 { throw ValidationError("--shootdown-window must be at least 1") }
@@ -159,8 +164,10 @@ struct RunCommand: ParsableCommand {
         if let n = shootdownWindow { configuration.shootdownWindow = n }
         try deviceOptions.apply(to: &configuration)
 
+        let tables = try symbolTables()
         let console = HostConsole()
         let machine = Machine(configuration: configuration, console: console)
+        tables.forEach(machine.attributionSymbols.add)
         do {
             if let program {
                 machine.load(try ELFLoader.load(path: program, allowedRegions: machine.loadableRegions))
@@ -223,6 +230,16 @@ struct RunCommand: ParsableCommand {
 }
 
 extension RunCommand {
+    /// The `--symbols` tables, read; a bad one ends the run with one line on stderr.
+    func symbolTables() throws -> [SymbolTable] {
+        do throws(SymbolsSpec.Failure) {
+            return try symbols.map { argument throws(SymbolsSpec.Failure) in try SymbolsSpec.parse(argument).load() }
+        } catch {
+            FileHandle.standardError.write("pagoda: \(error.message)\n".data(using: .utf8)!)
+            throw ExitCode(error.status)
+        }
+    }
+
     /// The firmware, kernel and initrd files the options name, read and recognised.
     /// Throws `LoaderError` (a file missing, unreadable or malformed) or `BootError`.
     func bootImages(for machine: Machine) throws -> BootImages {

@@ -34,6 +34,8 @@ public final class Machine: TimeSource, HartControl {
     /// The ELF image whose symbols describe the code (the kernel's, or a bare-metal
     /// program's), for debugging and HTIF.
     public private(set) var image: ELFImage?
+    /// `--symbols`: further symbol tables naming the code translation costs are attributed to.
+    public let attributionSymbols = AttributionSymbols()
     /// Where the boot images go, kept for resets.
     private var layout: BootLayout?
     public private(set) var deviceTreeAddress: UInt64 = 0

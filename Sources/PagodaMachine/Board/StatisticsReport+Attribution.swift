@@ -2,7 +2,8 @@ import PagodaLoader
 
 /// The `attribution` section of a hart's `--stats` entry with `--attribute`: the
 /// translation costs by (mode, ASID), by (mode, ASID, pc) and by function (the symbol
-/// of the booted ELF containing the pc; "?" when none). Each list adds up exactly to the
+/// of the `--symbols` tables or the booted ELF containing the pc; "?" when none) and by
+/// (mode, ASID, function). Each list adds up exactly to the
 /// hart's totals (itlb/dtlb hits and misses, page_walks, pte_reads, walk_cycles,
 /// page_faults).
 extension StatisticsReport {
@@ -28,16 +29,20 @@ extension StatisticsReport {
         a.pteReads &+= b.pteReads; a.walkCycles &+= b.walkCycles; a.pageFaults &+= b.pageFaults
     }
 
-    static func attribution(_ a: TranslationAttribution, symbols: ELFImage?) -> [String: Any] {
+    static func attribution(_ a: TranslationAttribution, symbols: AttributionSymbols, booted: ELFImage?) -> [String: Any] {
         struct SpaceKey: Hashable { let mode: UInt8; let asid: UInt16 }
+        struct SpaceFunction: Hashable { let mode: UInt8; let asid: UInt16; let name: AttributionSymbols.Name }
         var spaceCosts: [SpaceKey: TranslationAttribution.Costs] = [:]
-        var functionCosts: [String: TranslationAttribution.Costs] = [:]
+        var functionCosts: [AttributionSymbols.Name: TranslationAttribution.Costs] = [:]
+        var spaceFunctionCosts: [SpaceFunction: TranslationAttribution.Costs] = [:]
         var byPC: [[String: Any]] = []
         for (key, c) in a.costs.sorted(by: { ($0.key.mode, $0.key.asid, $0.key.pc) < ($1.key.mode, $1.key.asid, $1.key.pc) }) {
             sum(&spaceCosts[SpaceKey(mode: key.mode, asid: key.asid), default: .init()], c)
-            let function = symbols?.symbol(containing: key.pc)?.name ?? "?"
-            sum(&functionCosts[function, default: .init()], c)
-            var d: [String: Any] = ["mode": modeName(key.mode), "asid": key.asid, "pc": key.pc, "function": function]
+            let name = symbols.name(asid: key.asid, pc: key.pc, booted: booted)
+            sum(&functionCosts[name, default: .init()], c)
+            sum(&spaceFunctionCosts[SpaceFunction(mode: key.mode, asid: key.asid, name: name), default: .init()], c)
+            var d: [String: Any] = ["mode": modeName(key.mode), "asid": key.asid, "pc": key.pc, "function": name.function]
+            if let source = name.source { d["source"] = source }
             costs(c, into: &d)
             byPC.append(d)
         }
@@ -50,14 +55,29 @@ extension StatisticsReport {
                 "itlb_accesses": acc.itlbAccesses, "itlb_hits": acc.itlbHits,
                 "dtlb_accesses": acc.dtlbAccesses, "dtlb_hits": acc.dtlbHits,
             ]
+            if let program = symbols.program(asid: k.asid) { d["program"] = program }
             costs(spaceCosts[k] ?? .init(), into: &d)
             return d
         }
-        let byFunction: [[String: Any]] = functionCosts.sorted { ($0.value.walkCycles, $1.key) > ($1.value.walkCycles, $0.key) }.map {
-            var d: [String: Any] = ["function": $0.key]
-            costs($0.value, into: &d)
+        func named(_ name: AttributionSymbols.Name, _ c: TranslationAttribution.Costs) -> [String: Any] {
+            var d: [String: Any] = ["function": name.function]
+            if let source = name.source { d["source"] = source }
+            costs(c, into: &d)
             return d
         }
-        return ["by_space": bySpace, "by_pc": byPC, "by_function": byFunction]
+        let byFunction: [[String: Any]] = functionCosts.sorted {
+            ($0.value.walkCycles, $1.key.function, $1.key.source ?? "") > ($1.value.walkCycles, $0.key.function, $0.key.source ?? "")
+        }.map { named($0.key, $0.value) }
+        let bySpaceFunction: [[String: Any]] = spaceFunctionCosts.sorted {
+            ($0.key.mode, $0.key.asid, $1.value.walkCycles, $0.key.name.function, $0.key.name.source ?? "")
+                < ($1.key.mode, $1.key.asid, $0.value.walkCycles, $1.key.name.function, $1.key.name.source ?? "")
+        }.map { entry in
+            var d = named(entry.key.name, entry.value)
+            d["mode"] = modeName(entry.key.mode)
+            d["asid"] = entry.key.asid
+            if let program = symbols.program(asid: entry.key.asid) { d["program"] = program }
+            return d
+        }
+        return ["by_space": bySpace, "by_pc": byPC, "by_function": byFunction, "by_space_function": bySpaceFunction]
     }
 }

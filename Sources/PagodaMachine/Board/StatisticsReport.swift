@@ -95,7 +95,7 @@ public struct StatisticsReport {
                 var entry = StatisticsReport.hart(hart)
                 entry["start"] = StatisticsReport.start(machine.hartStarts[hart.id])
                 if let attribution = hart.mmu.attribution {
-                    entry["attribution"] = StatisticsReport.attribution(attribution, symbols: machine.image)
+                    entry["attribution"] = StatisticsReport.attribution(attribution, symbols: machine.attributionSymbols, booted: machine.image)
                 }
                 return entry
             },

@@ -224,6 +224,7 @@ extension Hart {
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 1) else { break exception }
                             x[e.rd] = UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: v)))
                         }
@@ -235,6 +236,7 @@ extension Hart {
                             x[e.rd] = UInt64(p.load(as: UInt8.self))
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 1) else { break exception }
                             x[e.rd] = v
                         }
@@ -246,6 +248,7 @@ extension Hart {
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int16.self)))
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 2) else { break exception }
                             x[e.rd] = UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: v)))
                         }
@@ -257,6 +260,7 @@ extension Hart {
                             x[e.rd] = UInt64(p.load(as: UInt16.self))
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 2) else { break exception }
                             x[e.rd] = v
                         }
@@ -268,6 +272,7 @@ extension Hart {
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 4) else { break exception }
                             x[e.rd] = Hart.sext32(v)
                         }
@@ -279,6 +284,7 @@ extension Hart {
                             x[e.rd] = UInt64(p.load(as: UInt32.self))
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 4) else { break exception }
                             x[e.rd] = v
                         }
@@ -290,6 +296,7 @@ extension Hart {
                             x[e.rd] = p.load(as: UInt64.self)
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 8) else { break exception }
                             x[e.rd] = v
                         }
@@ -303,6 +310,7 @@ extension Hart {
                             p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 1, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
                         }
@@ -314,6 +322,7 @@ extension Hart {
                             p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), as: UInt16.self)
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 2, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
                         }
@@ -325,6 +334,7 @@ extension Hart {
                             p.storeBytes(of: UInt32(truncatingIfNeeded: x[e.rs2]), as: UInt32.self)
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 4, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
                         }
@@ -336,6 +346,7 @@ extension Hart {
                             p.storeBytes(of: x[e.rs2], as: UInt64.self)
                         } else {
                             inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 8, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
                         }
@@ -343,16 +354,19 @@ extension Hart {
                     // MARK: Atomics
                     case .lrW, .lrD:
                         inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                         guard let v = loadReserved(x[e.rs1], size: e.pointee.op == .lrW ? 4 : 8) else { break exception }
                         x[e.rd] = v
                     case .scW, .scD:
                         inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                         guard let v = storeConditional(x[e.rs1], size: e.pointee.op == .scW ? 4 : 8, value: x[e.rs2]) else { break exception }
                         x[e.rd] = v
                         if bus.codePages.epoch != blocks.epoch { endBatch = true }
                     case .amoswapW, .amoaddW, .amoxorW, .amoandW, .amoorW, .amominW, .amomaxW, .amominuW, .amomaxuW,
                          .amoswapD, .amoaddD, .amoxorD, .amoandD, .amoorD, .amominD, .amomaxD, .amominuD, .amomaxuD:
                         inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                         guard let v = atomicMemoryOperation(e.pointee.op, x[e.rs1], operand: x[e.rs2]) else { break exception }
                         x[e.rd] = v
                         if bus.codePages.epoch != blocks.epoch { endBatch = true }

@@ -113,19 +113,6 @@ extension Hart {
     @inline(never)
     func fetchSlow(_ pc: UInt64, tag: inout UInt64, page: inout UnsafeRawPointer) -> UInt32? {
         checkedPC = pc
-        // With attribution on and translation in use, the inner loop is handed no code
-        // page, so that every fetch comes here and names its pc; the host cache still
-        // serves it (the modelled ITLB sees what it sees with attribution off), and its
-        // timing is charged here. Untranslated code (M-mode, Bare) runs at full speed:
-        // it causes no translation costs to attribute.
-        defer {
-            if mmu.attribution != nil, tag != HostTLB.invalidTag, segmentFetchTranslated || segmentDataTranslated {
-                if timingEnabled && tag == pc & ~0xFFF {
-                    timing.core.fetch(host: UInt(bitPattern: page) &+ UInt(truncatingIfNeeded: pc & 0xFFF))
-                }
-                tag = HostTLB.invalidTag
-            }
-        }
         let vpage = pc & ~0xFFF
         let offset = Int(pc & 0xFFF)
         var physical: UInt64 = 0

@@ -114,8 +114,9 @@ public final class Hart {
     /// Set by a slow path when the batch must end so the machine can look at
     /// interrupts or devices again.
     var batchMustEnd = false
-    /// With `--check-tlb` (every fetch then takes the slow path): the pc of the
-    /// instruction being executed, for the checker's reports.
+    /// The pc of the instruction whose translation is under way, for the checker's
+    /// reports (`--check-tlb`) and for `--attribute`: set by the fetch slow path, and in
+    /// a block by each load, store and atomic before it calls its slow path.
     var checkedPC: UInt64 = 0
 
     init(id: Int, machine: Machine, bus: Bus, sharedL2: CacheModel) {

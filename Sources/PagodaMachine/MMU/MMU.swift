@@ -44,7 +44,16 @@ public final class MMU {
     /// access being translated (the hart sets them before each translation).
     var checker: StaleTranslationChecker?
     /// `--attribute`: this hart's costs by mode, ASID and pc (nil: off).
+    #if PAGODA_NO_ATTRIBUTION
+    // A build without attribution (tools/attribution-bench.sh measures what having it
+    // costs when off): always nil, so the compiler drops every use.
+    public internal(set) var attribution: TranslationAttribution? {
+        get { nil }
+        set {}
+    }
+    #else
     public internal(set) var attribution: TranslationAttribution?
+    #endif
     /// `--shootdowns`: the machine's shootdown accounting (nil: off), told of refill misses.
     var shootdowns: ShootdownAccounting?
     var checkHart = 0
