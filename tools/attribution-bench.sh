@@ -39,7 +39,11 @@ ir() {
   total=$(awk '/^summary:/ {print $2}' "$out/cg.out")
   run=$(callgrind_annotate --inclusive=yes --threshold=100 "$out/cg.out" 2>/dev/null \
         | awk '/PagodaMachine0B0C3runAA10StopReasonOyF/ {gsub(",", "", $1); print $1; exit}')
-  echo "$total ${run:-0}"
+  if [ -z "$total" ] || [ -z "$run" ]; then
+    echo "attribution-bench: no Machine.run cost in the callgrind output of $bin $*: $(tail -n 2 "$out/cg.err")" >&2
+    return 1
+  fi
+  echo "$total $run"
 }
 
 os_args=(guests/build/os/kernel.elf --harts 2 --bootargs "mm=paging policy=clock frames=8 run=matrix,sweep,mstress,forktree")
