@@ -18,15 +18,47 @@ struct BlockEntry {
 
     static let sameLine: UInt16 = 0x8000
 
-    init(_ d: DecodedInstruction, offset: UInt16, timing: UInt16 = 0) {
+    /// An entry for `d`, the `index`th of its block.
+    init(_ d: DecodedInstruction, offset: UInt16, timing: UInt16 = 0, index: Int = 0) {
         imm = d.imm
-        raw = d.raw
+        // A conditional branch keeps only its length bits; the others hold its place
+        // and its link.
+        raw = BlockEntry.isBranch(d.op) ? d.raw & 3 | UInt32(truncatingIfNeeded: index + 1) << 3 : d.raw
         op = d.op
         rd = d.rd
         rs1 = d.rs1
         rs2 = d.rs2
         self.offset = offset
         self.timing = timing
+    }
+
+    static func isBranch(_ op: Opcode) -> Bool {
+        switch op {
+        case .beq, .bne, .blt, .bge, .bltu, .bgeu: return true
+        default: return false
+        }
+    }
+
+    /// A conditional branch's raw bits hold, above its two length bits: in bit 2, that
+    /// its target is on its own page (so the block there, named by host address, is the
+    /// same whatever the translation); in bits 3 to 9, its index in the block plus one
+    /// (the instructions run when it is taken); in bits 10 and up, the target block's
+    /// arena index plus one once the loop has found that block. Links live as long as
+    /// the arena: entries are never rewritten until the blocks are all dropped.
+    static let linkableBit: UInt32 = 4
+
+    var linkable: Bool { @inline(__always) get { raw & BlockEntry.linkableBit != 0 } }
+
+    /// For a conditional branch: the entries up to and including it.
+    var branchRan: Int { @inline(__always) get { Int(truncatingIfNeeded: raw >> 3 & 0x7F) } }
+
+    /// The arena index of the block the branch is linked to, if any.
+    var linkedBlock: Int? {
+        @inline(__always) get { raw >= 1 << 10 ? Int(truncatingIfNeeded: raw >> 10) &- 1 : nil }
+    }
+
+    mutating func link(to index: Int) {
+        raw = raw & 0x3FF | UInt32(truncatingIfNeeded: index + 1) << 10
     }
 
     /// The instruction's length in bytes (2 for the compressed ones).
@@ -99,8 +131,10 @@ final class BlockCache {
     /// Where an instruction fetched outside blocks is decoded, to run as a block of one
     /// (and its exit entry).
     let single: UnsafeMutablePointer<BlockEntry>
-    /// Where the part of a block that the budget allows is copied.
-    let partial: UnsafeMutablePointer<BlockEntry>
+    /// A block the budget cut short (see `cut`): the entry replaced by an exit entry,
+    /// and what it held.
+    private var cutEntry: UnsafeMutablePointer<BlockEntry>?
+    private var cutSaved = BlockEntry.exit(offset: 0)
     /// Arena entries in use.
     var used = 0
     /// The `CodePages` epoch the blocks were decoded in.
@@ -113,20 +147,34 @@ final class BlockCache {
     init() {
         table = .allocate(capacity: BlockCache.slots)
         table.initialize(repeating: BlockCache.emptySlot, count: BlockCache.slots)
-        let capacity = BlockCache.arenaEntries + 2 + BlockCache.maxLength + 1
+        let capacity = BlockCache.arenaEntries + 2
         entries = .allocate(capacity: capacity)
         entries.initialize(repeating: BlockEntry.exit(offset: 0), count: capacity)
         single = entries + BlockCache.arenaEntries
-        partial = single + 2
     }
 
-    /// The first `count` entries of a block, followed by an exit entry, in `partial`.
-    func prefix(_ block: UnsafeMutablePointer<BlockEntry>, count: Int) -> UnsafeMutablePointer<BlockEntry> {
-        partial.update(from: block, count: count)
-        let last = block[count - 1]
-        let followed = last.op == .jal && last.rs1 != 0
-        (partial + count).pointee = BlockEntry.exit(offset: followed ? last.offset &+ UInt16(truncatingIfNeeded: last.imm) : last.next)
-        return partial
+    /// Makes `block` end after its first `count` entries (fewer than it has) until
+    /// `restore()`: entry `count` becomes an exit entry to where that instruction sits
+    /// (after a followed jump, that is the jump's target). Runs of the block in the
+    /// meantime stop there too, and go on from that pc through the lookup, which is
+    /// correct, only slower. Links are followed only with a whole block's worth of
+    /// budget left, so none leads into a cut block before the batch ends.
+    @inline(never)
+    func cut(_ block: UnsafeMutablePointer<BlockEntry>, after count: Int) {
+        restore()
+        let at = block + count
+        cutSaved = at.pointee
+        at.pointee = BlockEntry.exit(offset: cutSaved.offset)
+        cutEntry = at
+    }
+
+    /// Undoes `cut`, if a block is cut.
+    @inline(never)
+    func restore() {
+        if let at = cutEntry {
+            at.pointee = cutSaved
+            cutEntry = nil
+        }
     }
 
     deinit {
@@ -137,6 +185,7 @@ final class BlockCache {
     func clear() {
         table.update(repeating: BlockCache.emptySlot, count: BlockCache.slots)
         used = 0
+        cutEntry = nil  // its entry is no block's any more
     }
 
     /// Whether an instruction ends a block: it always transfers control, or it may
@@ -186,7 +235,9 @@ extension Hart {
             let target = offset + Int(d.imm)
             let follow = d.op == .jal && target >= 0 && target <= 0xFFC && count + 1 < BlockCache.maxLength
             if follow { d.rs1 = 1 }
-            blocks.entries[first + count] = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing)
+            var entry = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing, index: count)
+            if BlockEntry.isBranch(d.op) && target >= 0 && target <= 0xFFC { entry.raw |= BlockEntry.linkableBit }
+            blocks.entries[first + count] = entry
             count += 1
             offset = follow ? target : offset + Int(d.length)
             if !follow && BlockCache.endsBlock(d.op) { break }

@@ -40,8 +40,9 @@ extension Hart {
         let tm = timing.core
         let cache = decodeCache
         let cacheMask = UInt64(Hart.decodeCacheEntries - 1)
-        let loadTLB = mmu.loadTLB.table
-        let storeTLB = mmu.storeTLB.table
+        // The host TLBs and counters at their fixed offsets from the register file.
+        let loadTLB = (UnsafeMutableRawPointer(x) + Hart.loadTLBOffset).assumingMemoryBound(to: HostTLBEntry.self)
+        let storeTLB = (UnsafeMutableRawPointer(x) + Hart.storeTLBOffset).assumingMemoryBound(to: HostTLBEntry.self)
         checkBlockEpoch()
         let table = blocks.table
         let arena = blocks.entries
@@ -51,7 +52,7 @@ extension Hart {
         var fetchPage = UnsafeRawPointer(mmu.fetchTLB.table[0].page)
         // The host address of the cached code page, or 0 while none is cached.
         var fetchHost: UInt = 0
-        let counters = loopCounters
+        let counters = (UnsafeMutableRawPointer(x) + Hart.loopCountersOffset).assumingMemoryBound(to: LoopCounters.self)
         batchMustEnd = false
         inBatch = true
         defer { inBatch = false }
@@ -61,6 +62,8 @@ extension Hart {
         // traps, still ends the batch); `n` counts those retired.
         var left = budget
         var n = 0
+        // A taken branch whose target block is on its page but not linked yet.
+        var linkFrom: UnsafeMutablePointer<BlockEntry>? = nil
         execution: while left > 0 {
             // Find the block at pc: on the cached code page (pc - fetchTag is the offset
             // into it, and an instruction at 0xFFE may continue on the next page, so it
@@ -70,7 +73,14 @@ extension Hart {
             let slot = table + Int(truncatingIfNeeded: (pc >> 1) & BlockCache.slotMask)
             var ep: UnsafeMutablePointer<BlockEntry>
             var count: Int
-            if _fastPath(offset <= 0xFFC && (slot.pointee.host == host || buildBlock(slot, pc: pc, host: host, cached: fetchTag != HostTLB.invalidTag))) {
+            var found = offset <= 0xFFC && slot.pointee.host == host
+            if let from = linkFrom {
+                // The taken branch that led here may now go straight to this block.
+                if found { from.pointee.link(to: slot.pointee.entries - arena) }
+                linkFrom = nil
+            }
+            if !found && offset <= 0xFFC { found = buildBlock(slot, pc: pc, host: host, cached: fetchTag != HostTLB.invalidTag) }
+            if _fastPath(found) {
                 ep = slot.pointee.entries
                 count = slot.pointee.count
             } else {
@@ -98,17 +108,16 @@ extension Hart {
                 count = 1
                 ep = single
             }
-            // The budget ends inside the block: run a copy of the part it allows.
-            if _slowPath(count > left) { ep = blocks.prefix(ep, count: left) }
+            // The budget ends inside the block: cut it short there for this batch.
+            if _slowPath(count > left) { blocks.cut(ep, after: left) }
 
             // Run it: `e` is the entry executing. Every block ends with an entry that
             // leaves it (a jump, a system instruction, or the exit entry after the last
             // instruction), so the loop needs no count of its own.
             var e = ep
             var endBatch = false
-            let start = pc
             exception: do { again: while true {
-                block: while true {
+                taken: do { block: while true {
                     if T.enabled && !e.isExit {
                         // What the block decoder worked out: the extra cycles, and whether
                         // the fetch is from the line just fetched (never for the first entry).
@@ -193,27 +202,27 @@ extension Hart {
                     case .beq:
                         let taken = x[e.rs1] == x[e.rs2]
                         if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; e += 1; break block }
+                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .bne:
                         let taken = x[e.rs1] != x[e.rs2]
                         if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; e += 1; break block }
+                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .blt:
                         let taken = Int64(bitPattern: x[e.rs1]) < Int64(bitPattern: x[e.rs2])
                         if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; e += 1; break block }
+                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .bge:
                         let taken = Int64(bitPattern: x[e.rs1]) >= Int64(bitPattern: x[e.rs2])
                         if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; e += 1; break block }
+                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .bltu:
                         let taken = x[e.rs1] < x[e.rs2]
                         if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; e += 1; break block }
+                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .bgeu:
                         let taken = x[e.rs1] >= x[e.rs2]
                         if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; e += 1; break block }
+                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
 
                     // MARK: Loads
                     case .lb:
@@ -444,16 +453,26 @@ extension Hart {
                     }
                     e += 1
                 }
+                // Left by a jump, a system instruction, the block's end or a slow path.
                 let ran = Int(bitPattern: (UInt(bitPattern: e) &- UInt(bitPattern: ep)) &>> 4)
                 left &-= ran
                 n &+= ran
                 if endBatch { break execution }
-                // A loop that is this very block: run it again while the budget lasts
-                // (and the code page is still the cached one).
-                if pc == start && count <= left && fetchHost != 0 {
+                continue execution
+                }
+                // Left by a taken branch (`e`); pc is its target.
+                let ran = e.pointee.branchRan
+                left &-= ran
+                n &+= ran
+                // A branch to its own page runs the target block straight away once linked
+                // to it, while the budget holds a whole block.
+                if let target = e.pointee.linkedBlock, left >= BlockCache.maxLength {
+                    ep = arena + target
                     e = ep
+                    if T.enabled { host = fetchHost &+ UInt(truncatingIfNeeded: pc &- fetchTag) }
                     continue again
                 }
+                if e.pointee.linkable { linkFrom = e }
                 continue execution
             } }
             // An exception at entry i: it did not retire.
@@ -468,6 +487,7 @@ extension Hart {
             fetchTag = HostTLB.invalidTag
             fetchHost = 0
         }
+        blocks.restore()
         self.pc = pc
         let retired = UInt64(truncatingIfNeeded: n)
         if mcountinhibit & 4 == 0 { retiredBase &+= retired }

@@ -81,6 +81,15 @@ public final class Hart {
         var exceptions: UInt64 = 0
     }
     let loopCounters: UnsafeMutablePointer<LoopCounters>
+
+    /// The memory the inner loop works in: one allocation holding the register file,
+    /// the loop counters and the load and store host TLBs, so that the loop reaches all
+    /// of it at fixed offsets from the register file's address, one host register.
+    let loopMemory: UnsafeMutableRawPointer
+    static let loopCountersOffset = 320
+    static let loadTLBOffset = 512
+    static let storeTLBOffset = loadTLBOffset + HostTLB.entries * MemoryLayout<HostTLBEntry>.stride
+    static let loopMemorySize = storeTLBOffset + HostTLB.entries * MemoryLayout<HostTLBEntry>.stride
     /// Whether a batch is running (then the current instruction has been fetched).
     var inBatch = false
 
@@ -126,7 +135,10 @@ public final class Hart {
         self.machine = machine
         self.bus = bus
         let c = machine.configuration
-        mmu = MMU(bus: bus, itlb: c.itlb, dtlb: c.dtlb, l2tlb: c.l2tlb)
+        loopMemory = .allocate(byteCount: Hart.loopMemorySize, alignment: 64)
+        mmu = MMU(bus: bus, itlb: c.itlb, dtlb: c.dtlb, l2tlb: c.l2tlb,
+                  loadTable: (loopMemory + Hart.loadTLBOffset).bindMemory(to: HostTLBEntry.self, capacity: HostTLB.entries),
+                  storeTable: (loopMemory + Hart.storeTLBOffset).bindMemory(to: HostTLBEntry.self, capacity: HostTLB.entries))
         mmu.walkCyclesPerLevel = c.walkCyclesPerLevel
         mmu.checkHart = id
         if c.attributeTranslation { mmu.attribution = TranslationAttribution() }
@@ -135,18 +147,17 @@ public final class Hart {
             let t = timing, load = UInt64(c.profile.cycles.load)
             mmu.pageTableReadCost = { host in load &+ t.pageTableRead(host: host) }
         }
-        loopCounters = .allocate(capacity: 1)
+        loopCounters = (loopMemory + Hart.loopCountersOffset).bindMemory(to: LoopCounters.self, capacity: 1)
         loopCounters.initialize(to: LoopCounters())
-        registers = .allocate(capacity: 33)
+        registers = loopMemory.bindMemory(to: UInt64.self, capacity: 33)
         registers.initialize(repeating: 0, count: 33)
         decodeCache = .allocate(capacity: Hart.decodeCacheEntries)
         decodeCache.initialize(repeating: Hart.cacheEntry(for: 0), count: Hart.decodeCacheEntries)
     }
 
     deinit {
-        registers.deallocate()
         decodeCache.deallocate()
-        loopCounters.deallocate()
+        loopMemory.deallocate()
     }
 
     /// Puts the hart in its reset state: M-mode at `pc`, registers zero.

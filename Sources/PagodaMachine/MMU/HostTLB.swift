@@ -24,13 +24,23 @@ final class HostTLB {
     nonisolated(unsafe) private static let placeholderPage = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 4096)
 
     let table: UnsafeMutablePointer<HostTLBEntry>
+    /// Whether the table is this cache's own allocation (else its owner frees it).
+    private let ownsTable: Bool
 
-    init() {
-        table = .allocate(capacity: HostTLB.entries)
+    /// A cache in its own memory.
+    convenience init() {
+        self.init(table: .allocate(capacity: HostTLB.entries), owned: true)
+    }
+
+    /// A cache in `table` (room for `HostTLB.entries` entries, uninitialised), which the
+    /// caller frees after this cache is gone unless `owned`.
+    init(table: UnsafeMutablePointer<HostTLBEntry>, owned: Bool = false) {
+        self.table = table
+        ownsTable = owned
         table.initialize(repeating: HostTLBEntry(tag: HostTLB.invalidTag, page: HostTLB.placeholderPage), count: HostTLB.entries)
     }
 
-    deinit { table.deallocate() }
+    deinit { if ownsTable { table.deallocate() } }
 
     @inline(__always)
     static func index(_ va: UInt64) -> Int { Int(truncatingIfNeeded: (va >> 12) & UInt64(entries - 1)) }

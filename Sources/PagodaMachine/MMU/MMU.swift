@@ -33,8 +33,8 @@ public final class MMU {
     public let l2tlb: ModelTLB
 
     let fetchTLB = HostTLB()
-    let loadTLB = HostTLB()
-    let storeTLB = HostTLB()
+    let loadTLB: HostTLB
+    let storeTLB: HostTLB
 
     /// A RAM page whose stores must go through the slow path (HTIF `tohost`).
     var watchedPage: UInt64 = .max
@@ -60,7 +60,12 @@ public final class MMU {
     var checkPC: UInt64 = 0
     var checkInstret: UInt64 = 0
 
-    init(bus: Bus, itlb: TLBConfiguration, dtlb: TLBConfiguration, l2tlb: TLBConfiguration) {
+    /// An MMU whose load and store host TLBs live in `loadTable` and `storeTable` (see
+    /// `HostTLB.init(table:)`), or in memory of their own when nil.
+    init(bus: Bus, itlb: TLBConfiguration, dtlb: TLBConfiguration, l2tlb: TLBConfiguration,
+         loadTable: UnsafeMutablePointer<HostTLBEntry>? = nil, storeTable: UnsafeMutablePointer<HostTLBEntry>? = nil) {
+        loadTLB = loadTable.map { HostTLB(table: $0) } ?? HostTLB()
+        storeTLB = storeTable.map { HostTLB(table: $0) } ?? HostTLB()
         self.bus = bus
         self.itlb = ModelTLB(itlb)
         self.dtlb = ModelTLB(dtlb)
