@@ -8,10 +8,12 @@ import PagodaISA
 /// and runs its entries one after another with a `switch` over the dense opcode, without
 /// fetching or decoding. Only a block's end (a control transfer, a system instruction,
 /// the page end) or a slow path that must leave goes back to the lookup, so the budget
-/// is checked once per block. Loads and stores look up the host TLB: a hit is one
-/// compare and one add. Everything else (translation, MMIO, traps, CSRs, instructions on
-/// uncached pages or straddling a page end) is a call to a slow path. Nothing in the loop
-/// retains, allocates or calls through an existential or a closure.
+/// is checked once per block. A taken branch to its own page, once linked to its
+/// target block, goes straight on to it while the budget holds a whole block. Loads
+/// and stores look up the host TLB: a hit is one compare and one add. Everything else
+/// (translation, MMIO, traps, CSRs, instructions on uncached pages or straddling a page
+/// end) is a call to a slow path. Nothing in the loop retains, allocates or calls
+/// through an existential or a closure.
 extension Hart {
     @inline(__always) static func sext32(_ v: UInt64) -> UInt64 {
         UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: v)))
