@@ -38,6 +38,21 @@ static void fault_third(uint64_t out[5]) {
 #define RET          0x00008067u
 static uint32_t code[8] __attribute__((aligned(64)));
 
+/* A loop assembled into RAM: a0 = 0; a1 = 1000; 1: a0 += 3; a1 -= 1; bnez a1, 1b; ret.
+   Its taken branch goes back to a block of its own page, so the engine links the
+   branch to that block and runs the loop without looking it up, through the ends of
+   several batches. */
+#define LI_A1(imm)   (0x00000593u | ((uint32_t)(imm) << 20))   /* addi a1, zero, imm */
+#define DEC_A1       0xfff58593u                               /* addi a1, a1, -1 */
+#define BNEZ_A1_M8   0xfe059ce3u                               /* bne a1, zero, -8 */
+static uint32_t loop_code[8] __attribute__((aligned(64)));
+
+static uint64_t call_loop(void) {
+  register uint64_t a0 asm("a0");
+  asm volatile("jalr %1" : "=r"(a0) : "r"((uint64_t)loop_code) : "ra", "a1", "memory");
+  return a0;
+}
+
 static uint64_t call_code(void) {
   register uint64_t a0 asm("a0");
   asm volatile("jalr %1" : "=r"(a0) : "r"((uint64_t)code) : "ra", "memory");
@@ -75,6 +90,16 @@ int main(void) {
   check("middle instruction rewritten", call_code(), 1121);
   write_code(0, LI_A0(5));
   check("first instruction rewritten", call_code(), 1126);
+
+  puts_("a loop through a linked branch, rewritten\n");
+  static const uint32_t loop[] = {LI_A0(0), LI_A1(1000), ADDI_A0(3), DEC_A1, BNEZ_A1_M8, RET};
+  for (int i = 0; i < 6; i++) ((volatile uint32_t *)loop_code)[i] = loop[i];
+  asm volatile("fence.i" ::: "memory");
+  check("the loop as written", call_loop(), 3000);
+  check("and again", call_loop(), 3000);
+  ((volatile uint32_t *)loop_code)[2] = ADDI_A0(5);
+  asm volatile("fence.i" ::: "memory");
+  check("its linked block rewritten", call_loop(), 5000);
 
   puts_("an ebreak written into a block that ran\n");
   write_code(3, EBREAK);
