@@ -233,10 +233,11 @@ extension Hart {
             high = max(high, offset + Int(d.length))
             // A jal to the same page is followed: the block goes on at its target.
             let target = offset + Int(d.imm)
-            let follow = d.op == .jal && target >= 0 && target <= 0xFFC && count + 1 < BlockCache.maxLength
+            let targetOnPage = target >= 0 && target <= 0xFFC
+            let follow = d.op == .jal && targetOnPage && count + 1 < BlockCache.maxLength
             if follow { d.rs1 = 1 }
             var entry = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing, index: count)
-            if BlockEntry.isBranch(d.op) && target >= 0 && target <= 0xFFC { entry.raw |= BlockEntry.linkableBit }
+            if BlockEntry.isBranch(d.op) && targetOnPage { entry.raw |= BlockEntry.linkableBit }
             blocks.entries[first + count] = entry
             count += 1
             offset = follow ? target : offset + Int(d.length)

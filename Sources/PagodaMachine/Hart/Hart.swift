@@ -135,6 +135,9 @@ public final class Hart {
         self.machine = machine
         self.bus = bus
         let c = machine.configuration
+        // The registers end before the counters, the counters before the TLBs.
+        precondition(33 * MemoryLayout<UInt64>.stride <= Hart.loopCountersOffset
+                     && Hart.loopCountersOffset + MemoryLayout<LoopCounters>.stride <= Hart.loadTLBOffset)
         loopMemory = .allocate(byteCount: Hart.loopMemorySize, alignment: 64)
         mmu = MMU(bus: bus, itlb: c.itlb, dtlb: c.dtlb, l2tlb: c.l2tlb,
                   loadTable: (loopMemory + Hart.loadTLBOffset).bindMemory(to: HostTLBEntry.self, capacity: HostTLB.entries),

@@ -60,12 +60,12 @@ public final class MMU {
     var checkPC: UInt64 = 0
     var checkInstret: UInt64 = 0
 
-    /// An MMU whose load and store host TLBs live in `loadTable` and `storeTable` (see
-    /// `HostTLB.init(table:)`), or in memory of their own when nil.
+    /// An MMU whose load and store host TLBs live in `loadTable` and `storeTable`, which
+    /// the caller owns (see `HostTLB.init(table:)`).
     init(bus: Bus, itlb: TLBConfiguration, dtlb: TLBConfiguration, l2tlb: TLBConfiguration,
-         loadTable: UnsafeMutablePointer<HostTLBEntry>? = nil, storeTable: UnsafeMutablePointer<HostTLBEntry>? = nil) {
-        loadTLB = loadTable.map { HostTLB(table: $0) } ?? HostTLB()
-        storeTLB = storeTable.map { HostTLB(table: $0) } ?? HostTLB()
+         loadTable: UnsafeMutablePointer<HostTLBEntry>, storeTable: UnsafeMutablePointer<HostTLBEntry>) {
+        loadTLB = HostTLB(table: loadTable)
+        storeTLB = HostTLB(table: storeTable)
         self.bus = bus
         self.itlb = ModelTLB(itlb)
         self.dtlb = ModelTLB(dtlb)
