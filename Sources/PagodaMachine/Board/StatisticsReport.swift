@@ -57,11 +57,11 @@ public struct StatisticsReport {
         ]
         if hart.timingEnabled {
             let t = hart.timing
-            let b = t.breakdown.pointee
+            let b = t.breakdown
             entry["cpi"] = hart.instructionsRetired == 0 ? 0.0 : Double(hart.cycles) / Double(hart.instructionsRetired)
             entry["caches"] = [
                 "l1i": ["hits": t.l1iHits, "misses": t.l1iMisses],
-                "l1d": ["hits": t.l1dHits, "misses": t.l1dMisses],
+                "l1d": ["hits": t.l1dHits(fastAccesses: hart.loopCounters.pointee.fastDataAccesses), "misses": t.l1dMisses],
             ]
             entry["branches"] = ["conditional": t.branches, "mispredicted": t.mispredictions]
             entry["cycle_breakdown"] = [

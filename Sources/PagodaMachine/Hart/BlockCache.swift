@@ -11,12 +11,21 @@ struct BlockEntry {
     var rs1: UInt8
     var rs2: UInt8
     var offset: UInt16
-    /// For the timing model: the cycles the instruction takes beyond one (low 15 bits)
-    /// and, in bit 15, `BlockEntry.sameLine`: it is fetched from the instruction-cache
-    /// line of the entry before it, so its fetch is a hit on the line just fetched.
+    /// For the timing model, worked out by the block decoder: in the low 15 bits, the
+    /// execution cycles beyond one of the entries before this one in the block (so the
+    /// loop charges a run of the block once, when it leaves it); in bit 15,
+    /// `BlockEntry.newLine`: the instruction is the block's first, or is fetched from
+    /// another instruction-cache line than the one before it (the others are hits on the
+    /// line just fetched, which change nothing in the cache).
     var timing: UInt16
 
-    static let sameLine: UInt16 = 0x8000
+    static let newLine: UInt16 = 0x8000
+    /// The most execution cycles a block's entries may add up to.
+    static let maxBlockCycles = 0x7FFF
+
+    /// The execution cycles beyond one of the entries before this one.
+    var cyclesBefore: UInt64 { @inline(__always) get { UInt64(timing & 0x7FFF) } }
+    var startsLine: Bool { @inline(__always) get { timing & BlockEntry.newLine != 0 } }
 
     /// An entry for `d`, the `index`th of its block.
     init(_ d: DecodedInstruction, offset: UInt16, timing: UInt16 = 0, index: Int = 0) {
@@ -68,8 +77,8 @@ struct BlockEntry {
 
     /// The entry after a block's last instruction: leaves the block with pc at `offset`
     /// (a jal of length 0 with raw bits 0, which no real jal has; not an instruction).
-    static func exit(offset: UInt16) -> BlockEntry {
-        var e = BlockEntry(Hart.cacheEntry(for: 0), offset: offset)
+    static func exit(offset: UInt16, cyclesBefore: UInt64 = 0) -> BlockEntry {
+        var e = BlockEntry(Hart.cacheEntry(for: 0), offset: offset, timing: UInt16(truncatingIfNeeded: cyclesBefore))
         e.op = .jal
         e.rd = 32
         e.imm = 0
@@ -164,7 +173,7 @@ final class BlockCache {
         restore()
         let at = block + count
         cutSaved = at.pointee
-        at.pointee = BlockEntry.exit(offset: cutSaved.offset)
+        at.pointee = BlockEntry.exit(offset: cutSaved.offset, cyclesBefore: cutSaved.cyclesBefore)
         cutEntry = at
     }
 
@@ -217,6 +226,7 @@ extension Hart {
         let page = UnsafeRawPointer(bitPattern: host &- UInt(start))!
         var offset = start
         var count = 0
+        var cycles = 0
         let core = timing.core
         var line = UInt.max
         var low = start, high = start  // the bytes decoded (a jump followed may go back)
@@ -226,8 +236,12 @@ extension Hart {
             if raw & 3 != 3 { raw &= 0xFFFF }
             var d = Hart.cacheEntry(for: raw)
             let here = (UInt(bitPattern: page) &+ UInt(offset)) >> UInt(core.l1iShift)
-            let timing = UInt16(truncatingIfNeeded: min(core.extraCycles[Int(d.op.rawValue)], 0x7FFF))
-                | (here == line ? BlockEntry.sameLine : 0)
+            let extra = Int(truncatingIfNeeded: core.extraCycles[Int(d.op.rawValue)])
+            // A block's cycles must fit its entries' field: the block ends before one
+            // that would not (the profile keeps each instruction's within it).
+            if count > 0 && cycles + extra > BlockEntry.maxBlockCycles { break }
+            let timing = UInt16(truncatingIfNeeded: cycles) | (here == line ? 0 : BlockEntry.newLine)
+            cycles += extra
             line = here
             low = min(low, offset)
             high = max(high, offset + Int(d.length))
@@ -243,7 +257,7 @@ extension Hart {
             offset = follow ? target : offset + Int(d.length)
             if !follow && BlockCache.endsBlock(d.op) { break }
         }
-        blocks.entries[first + count] = BlockEntry.exit(offset: UInt16(truncatingIfNeeded: offset - start))
+        blocks.entries[first + count] = BlockEntry.exit(offset: UInt16(truncatingIfNeeded: offset - start), cyclesBefore: UInt64(cycles))
         blocks.used += count + 1
         slot.pointee = BlockSlot(host: host, entries: blocks.entries + first, count: count)
         machine.noteDecoded(host: UInt(bitPattern: page) &+ UInt(low), length: UInt64(high - low))

@@ -87,6 +87,7 @@ extension Hart {
                 count = slot.pointee.count
             } else {
                 inFlight = UInt64(truncatingIfNeeded: n)
+                if T.enabled { counters.pointee.executionInFlight = 0 }
                 guard let raw = fetchSlow(pc, tag: &fetchTag, page: &fetchPage) else {
                     left &-= 1
                     inBatch = false
@@ -105,8 +106,13 @@ extension Hart {
                 host = page == fetchTag ? fetchHost &+ UInt(truncatingIfNeeded: pc & 0xFFF) : 0
                 let slot = cache + Int((pc >> 1) & cacheMask)
                 if _slowPath(slot.pointee.raw != raw) { slot.pointee = Hart.cacheEntry(for: raw) }
-                single.pointee = BlockEntry(slot.pointee, offset: 0, timing: UInt16(truncatingIfNeeded: min(tm.extraCycles[Int(slot.pointee.op.rawValue)], 0x7FFF)))
-                (single + 1).pointee = BlockEntry.exit(offset: single.pointee.next)
+                single.pointee = BlockEntry(slot.pointee, offset: 0)
+                (single + 1).pointee = BlockEntry.exit(offset: single.pointee.next, cyclesBefore: tm.extraCycles[Int(slot.pointee.op.rawValue)])
+                if T.enabled {
+                    // Fetched here, through the caches from a cached page, past them otherwise
+                    // (`fetchSlow` charged that): then `ran` must not count it.
+                    if host != 0 { tm.fetch(host: host) } else { tm.fetchState[1] &-= 1 }
+                }
                 count = 1
                 ep = single
             }
@@ -120,17 +126,10 @@ extension Hart {
             var endBatch = false
             exception: do { again: while true {
                 taken: do { block: while true {
-                    if T.enabled && !e.isExit {
-                        // What the block decoder worked out: the extra cycles, and whether
-                        // the fetch is from the line just fetched (never for the first entry).
-                        let timing = e.pointee.timing
-                        tm.breakdown.pointee.execution &+= UInt64(timing & ~BlockEntry.sameLine)
-                        if timing & BlockEntry.sameLine != 0 && e != ep {
-                            tm.fetchState[1] &+= 1
-                        } else if host != 0 {
-                            tm.fetch(host: host &+ UInt(truncatingIfNeeded: e.offset))
-                        }
-                    }
+                    // The block decoder marked the fetches that start a cache line; the
+                    // others hit the line just fetched. Fetches and execution cycles are
+                    // charged when the run of the block ends.
+                    if T.enabled && e.pointee.startsLine { tm.fetch(host: host &+ UInt(truncatingIfNeeded: e.offset)) }
 
                     switch e.pointee.op {
                     // MARK: Integer register-immediate
@@ -234,7 +233,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 1) else { break exception }
                             x[e.rd] = UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: v)))
@@ -246,7 +245,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             x[e.rd] = UInt64(p.load(as: UInt8.self))
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 1) else { break exception }
                             x[e.rd] = v
@@ -258,7 +257,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int16.self)))
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 2) else { break exception }
                             x[e.rd] = UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: v)))
@@ -270,7 +269,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             x[e.rd] = UInt64(p.load(as: UInt16.self))
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 2) else { break exception }
                             x[e.rd] = v
@@ -282,7 +281,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 4) else { break exception }
                             x[e.rd] = Hart.sext32(v)
@@ -294,7 +293,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             x[e.rd] = UInt64(p.load(as: UInt32.self))
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 4) else { break exception }
                             x[e.rd] = v
@@ -306,7 +305,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             x[e.rd] = p.load(as: UInt64.self)
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 8) else { break exception }
                             x[e.rd] = v
@@ -320,7 +319,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 1, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
@@ -332,7 +331,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), as: UInt16.self)
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 2, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
@@ -344,7 +343,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             p.storeBytes(of: UInt32(truncatingIfNeeded: x[e.rs2]), as: UInt32.self)
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 4, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
@@ -356,7 +355,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p)) }
                             p.storeBytes(of: x[e.rs2], as: UInt64.self)
                         } else {
-                            inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                            settle(n &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 8, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
@@ -364,19 +363,19 @@ extension Hart {
 
                     // MARK: Atomics
                     case .lrW, .lrD:
-                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        settle(n &+ (e - ep), through: e, counters, T.self)
                         checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                         guard let v = loadReserved(x[e.rs1], size: e.pointee.op == .lrW ? 4 : 8) else { break exception }
                         x[e.rd] = v
                     case .scW, .scD:
-                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        settle(n &+ (e - ep), through: e, counters, T.self)
                         checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                         guard let v = storeConditional(x[e.rs1], size: e.pointee.op == .scW ? 4 : 8, value: x[e.rs2]) else { break exception }
                         x[e.rd] = v
                         if bus.codePages.epoch != blocks.epoch { endBatch = true }
                     case .amoswapW, .amoaddW, .amoxorW, .amoandW, .amoorW, .amominW, .amomaxW, .amominuW, .amomaxuW,
                          .amoswapD, .amoaddD, .amoxorD, .amoandD, .amoorD, .amominD, .amomaxD, .amominuD, .amomaxuD:
-                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        settle(n &+ (e - ep), through: e, counters, T.self)
                         checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                         guard let v = atomicMemoryOperation(e.pointee.op, x[e.rs1], operand: x[e.rs2]) else { break exception }
                         x[e.rd] = v
@@ -389,12 +388,12 @@ extension Hart {
                         break
                     case .fenceI:
                         // As fence; only shootdown accounting looks at it.
-                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        settle(n &+ (e - ep), through: e, counters, T.self)
                         fenceI()
 
                     // MARK: System (each ends its block)
                     case .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci:
-                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        settle(n &+ (e - ep), through: e, counters, T.self)
                         guard let old = executeCSR(e.decoded, source: x[e.rs1]) else { break exception }
                         x[e.rd] = old
                         fetchTag = HostTLB.invalidTag  // satp, mstatus or PMP may have changed
@@ -414,7 +413,7 @@ extension Hart {
                         pendingValue = 0
                         break exception
                     case .mret:
-                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep) &+ 1)
+                        settle(n &+ (e - ep) &+ 1, through: e, counters, T.self)
                         inBatch = false
                         defer { inBatch = true }
                         guard returnFromMachineTrap() else { illegal(e.decoded); break exception }
@@ -423,7 +422,7 @@ extension Hart {
                         endBatch = true
                         break block
                     case .sret:
-                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep) &+ 1)
+                        settle(n &+ (e - ep) &+ 1, through: e, counters, T.self)
                         inBatch = false
                         defer { inBatch = true }
                         guard returnFromSupervisorTrap() else { illegal(e.decoded); break exception }
@@ -440,7 +439,7 @@ extension Hart {
                     case .sfenceVMA:
                         guard privilege == .machine || (privilege == .supervisor && mstatus & MStatus.tvm == 0)
                         else { illegal(e.decoded); break exception }
-                        inFlight = UInt64(truncatingIfNeeded: n &+ (e - ep))
+                        settle(n &+ (e - ep), through: e, counters, T.self)
                         fenceVMA(e.decoded, x[e.rs1], x[e.rs2])
                         fetchTag = HostTLB.invalidTag
                         fetchHost = 0
@@ -459,6 +458,7 @@ extension Hart {
                 let ran = Int(bitPattern: (UInt(bitPattern: e) &- UInt(bitPattern: ep)) &>> 4)
                 left &-= ran
                 n &+= ran
+                if T.enabled { tm.ran(ran, cycles: e.pointee.cyclesBefore) }
                 if endBatch { break execution }
                 continue execution
                 }
@@ -466,6 +466,7 @@ extension Hart {
                 let ran = e.pointee.branchRan
                 left &-= ran
                 n &+= ran
+                if T.enabled { tm.ran(ran, cycles: (e + 1).pointee.cyclesBefore &+ tm.takenExtra) }
                 // A branch to its own page runs the target block straight away once linked
                 // to it, while the budget holds a whole block.
                 if let target = e.pointee.linkedBlock, left >= BlockCache.maxLength {
@@ -482,6 +483,11 @@ extension Hart {
             left &-= ran &+ 1
             n &+= ran
             inFlight = UInt64(truncatingIfNeeded: n)
+            if T.enabled {
+                // The instruction raising it was fetched, and is charged its cycles.
+                tm.ran(ran &+ 1, cycles: (e + 1).pointee.cyclesBefore)
+                counters.pointee.executionInFlight = 0
+            }
             inBatch = false
             raisePending(pc: pc &+ e.offset)
             inBatch = true
@@ -495,7 +501,18 @@ extension Hart {
         if mcountinhibit & 4 == 0 { retiredBase &+= retired }
         if mcountinhibit & 1 == 0 { cyclesBase &+= retired }
         inFlight = 0
+        if T.enabled { counters.pointee.executionInFlight = 0 }
         return budget &- left
+    }
+
+    /// Before a slow path inside a block, at entry `e`: the instructions retired so far
+    /// in the batch, and (timing on) the execution cycles of the block's entries up to
+    /// and including `e`, which the block has not charged yet; `cycles` counts both.
+    @inline(__always)
+    private func settle<T: TimingSwitch>(_ retired: Int, through e: UnsafeMutablePointer<BlockEntry>,
+                                         _ counters: UnsafeMutablePointer<LoopCounters>, _: T.Type) {
+        inFlight = UInt64(truncatingIfNeeded: retired)
+        if T.enabled { counters.pointee.executionInFlight = (e + 1).pointee.cyclesBefore }
     }
 
     /// WFI: the hart waits (kept out of line, like `fenceVMA`: a store to the hart's

@@ -65,7 +65,9 @@ public final class Hart {
     public var cycles: UInt64 { cyclesBase &+ inFlight &+ mmu.statistics.walkCycles &+ timedCycles }
 
     /// The timing model's cycles beyond one per instruction (0 with timing off).
-    var timedCycles: UInt64 { timingEnabled ? timing.breakdown.pointee.total : 0 }
+    var timedCycles: UInt64 {
+        timingEnabled ? timing.breakdown.total &+ loopCounters.pointee.executionInFlight : 0
+    }
 
     /// The timing model (always built; only consulted when `timingEnabled`).
     public let timing: TimingModel
@@ -79,6 +81,9 @@ public final class Hart {
         var slowFetches: UInt64 = 0
         /// Exceptions taken (each ends an instruction that was fetched but did not retire).
         var exceptions: UInt64 = 0
+        /// With timing on, inside a block's run: the execution cycles of its entries run
+        /// so far, which the block charges when it ends (see `Hart.settle`).
+        var executionInFlight: UInt64 = 0
     }
     let loopCounters: UnsafeMutablePointer<LoopCounters>
 

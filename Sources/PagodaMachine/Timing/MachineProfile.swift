@@ -102,8 +102,12 @@ public struct MachineProfile: Codable, Sendable, Equatable {
             return "branch_predictor_entries must be a power of two"
         }
         let c = cycles
-        for v in [c.alu, c.branchNotTaken, c.branchTaken, c.branchMispredict, c.jump, c.multiply, c.divide, c.load, c.store,
-                  c.atomic, c.csr, c.fence, c.trapEntry, c.trapReturn, c.system, memoryCycles] where v < 0 || v > 1 << 16 {
+        // What an instruction class costs is charged a block at a time, in a 15-bit sum.
+        for v in [c.alu, c.branchNotTaken, c.jump, c.multiply, c.divide, c.load, c.store,
+                  c.atomic, c.csr, c.fence, c.system] where v < 0 || v > 1 << 15 {
+            return "instruction cycle counts must be between 0 and 32768"
+        }
+        for v in [c.branchTaken, c.branchMispredict, c.trapEntry, c.trapReturn, memoryCycles] where v < 0 || v > 1 << 16 {
             return "cycle counts must be between 0 and 65536"
         }
         return nil

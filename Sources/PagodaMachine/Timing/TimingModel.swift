@@ -31,11 +31,18 @@ struct TimingCore {
     let predictor: BranchPredictor
     /// Extra cycles (beyond 1) of each opcode, indexed by `Opcode.rawValue`.
     let extraCycles: UnsafeMutablePointer<UInt64>
-    /// Where the cycles went, beyond one per instruction.
+    /// Where the cycles went, beyond one per instruction, but for branch mispredictions
+    /// (see `TimingModel.breakdown`).
     let breakdown: UnsafeMutablePointer<CycleBreakdown>
-    /// [0]: the last instruction-cache line fetched (fetches from it always hit);
-    /// [1]: how many fetches hit that way.
+    /// [0]: the last instruction-cache line fetched (the most recent line of its set,
+    /// so a fetch from it hits and changes nothing); [1]: all fetches (the loop adds
+    /// each block's at its end), so hits are those less the misses.
     let fetchState: UnsafeMutablePointer<UInt64>
+    /// [0]: the last data-cache line accessed (likewise the most recent of its set);
+    /// [1]: the loop's data accesses that were to another line, and so looked it up.
+    /// The loop's other accesses, to that line, are hits that change nothing: they are
+    /// the hart's fast data accesses (`LoopCounters`) less these.
+    let dataState: UnsafeMutablePointer<UInt64>
     let l1iShift: UInt64
     let l1dShift: UInt64
     let l2Shift: UInt64
@@ -47,37 +54,61 @@ struct TimingCore {
     /// The cost of missing in an L1 cache: the L2's hit cycles, plus memory on an L2 miss.
     @inline(__always)
     func missCost(line: UInt64, shift: UInt64) -> UInt64 {
-        let l2Line = (line << shift) >> l2Shift
+        let l2Line = (line &<< shift) &>> l2Shift
         return l2HitCycles &+ (l2.access(line: l2Line) ? 0 : memoryCycles)
     }
 
-    /// The base cost of an instruction beyond one cycle.
+    /// The end of a run of `fetched` instructions of a block (each fetched, the last
+    /// perhaps raising an exception) whose execution cycles beyond one each come to `cycles`.
     @inline(__always)
-    func execute(_ op: Opcode) {
-        breakdown.pointee.execution &+= extraCycles[Int(op.rawValue)]
+    func ran(_ fetched: Int, cycles: UInt64) {
+        breakdown.pointee.execution &+= cycles
+        fetchState[1] &+= UInt64(truncatingIfNeeded: fetched)
     }
 
-    /// An instruction fetch from host address `host`.
+    /// An instruction fetch from host address `host` that starts a new line (the block
+    /// decoder marks those; the others are hits on the line just fetched). The fetch
+    /// itself is counted by `ran`.
     @inline(__always)
     func fetch(host: UInt) {
-        let line = UInt64(host) >> l1iShift
-        if line == fetchState[0] { fetchState[1] &+= 1; return }
+        let line = UInt64(host) &>> l1iShift
+        if line == fetchState[0] { return }
         fetchState[0] = line
-        if !l1i.access(line: line) { breakdown.pointee.instructionFetch &+= missCost(line: line, shift: l1iShift) }
+        if !l1i.access(line: line) { fetchMiss(line: line) }
     }
 
-    /// A data access at host address `host`.
+    @inline(never)
+    func fetchMiss(line: UInt64) {
+        breakdown.pointee.instructionFetch &+= missCost(line: line, shift: l1iShift)
+    }
+
+    /// A data access at host address `host` from the loop's fast path.
     @inline(__always)
     func data(host: UInt) {
-        let line = UInt64(host) >> l1dShift
-        if !l1d.access(line: line) { breakdown.pointee.dataAccess &+= missCost(line: line, shift: l1dShift) }
+        let line = UInt64(host) &>> l1dShift
+        if line == dataState[0] { return }
+        dataState[0] = line
+        dataState[1] &+= 1
+        if !l1d.access(line: line) { dataMiss(line: line) }
     }
 
-    /// A conditional branch at `pc`.
+    @inline(never)
+    func dataMiss(line: UInt64) {
+        breakdown.pointee.dataAccess &+= missCost(line: line, shift: l1dShift)
+    }
+
+    /// A data-cache access from outside the loop's fast path (it is counted by the cache).
+    func dataOutsideLoop(line: UInt64) -> Bool {
+        dataState[0] = line
+        return l1d.access(line: line)
+    }
+
+    /// A conditional branch at `pc`: it trains the predictor, which counts mispredictions
+    /// (their cycles are the count times the penalty). A taken branch's extra cycles are
+    /// charged as its block's run ends.
     @inline(__always)
     func branch(pc: UInt64, taken: Bool) {
-        if taken { breakdown.pointee.execution &+= takenExtra }
-        if !predictor.update(pc: pc, taken: taken) { breakdown.pointee.branchMispredictions &+= mispredictPenalty }
+        predictor.update(pc: pc, taken: taken)
     }
 }
 
@@ -94,14 +125,15 @@ public final class TimingModel {
         for op in Opcode.allCases { extraCycles[Int(op.rawValue)] = UInt64(max(0, Self.cycles(of: op, profile.cycles) - 1)) }
         let breakdown = UnsafeMutablePointer<CycleBreakdown>.allocate(capacity: 1)
         breakdown.initialize(to: CycleBreakdown())
-        let fetchState = UnsafeMutablePointer<UInt64>.allocate(capacity: 2)
-        fetchState.initialize(repeating: 0, count: 2)
+        let fetchState = UnsafeMutablePointer<UInt64>.allocate(capacity: 4)
+        fetchState.initialize(repeating: 0, count: 4)
         fetchState[0] = .max
+        fetchState[2] = .max
         let c = profile.cycles
         core = TimingCore(
             l1i: CacheModel(profile.l1i), l1d: CacheModel(profile.l1d), l2: sharedL2,
             predictor: BranchPredictor(entries: profile.branchPredictorEntries),
-            extraCycles: extraCycles, breakdown: breakdown, fetchState: fetchState,
+            extraCycles: extraCycles, breakdown: breakdown, fetchState: fetchState, dataState: fetchState + 2,
             l1iShift: UInt64(profile.l1i.lineBytes.trailingZeroBitCount),
             l1dShift: UInt64(profile.l1d.lineBytes.trailingZeroBitCount),
             l2Shift: UInt64(profile.l2.lineBytes.trailingZeroBitCount),
@@ -136,10 +168,18 @@ public final class TimingModel {
         }
     }
 
-    var breakdown: UnsafeMutablePointer<CycleBreakdown> { core.breakdown }
+    /// Where the cycles went, beyond one per instruction.
+    var breakdown: CycleBreakdown {
+        var b = core.breakdown.pointee
+        b.branchMispredictions = core.predictor.mispredictions &* core.mispredictPenalty
+        return b
+    }
 
     /// A data access outside the inner loop (slow paths).
-    func data(host: UInt) { core.data(host: host) }
+    func data(host: UInt) {
+        let line = UInt64(host) &>> core.l1dShift
+        if !core.dataOutsideLoop(line: line) { core.breakdown.pointee.dataAccess &+= core.missCost(line: line, shift: core.l1dShift) }
+    }
 
     /// A data access to a page whose memory type is non-cacheable (Svpbmt NC or IO):
     /// it goes to memory, past L1D and L2, and leaves the caches as they were.
@@ -150,17 +190,19 @@ public final class TimingModel {
 
     /// A page-table entry read during a walk: its cost through L1D and L2.
     func pageTableRead(host: UInt) -> UInt64 {
-        let line = UInt64(host) >> core.l1dShift
-        return UInt64(profile.l1d.hitCycles) &+ (core.l1d.access(line: line) ? 0 : core.missCost(line: line, shift: core.l1dShift))
+        let line = UInt64(host) &>> core.l1dShift
+        return UInt64(profile.l1d.hitCycles) &+ (core.dataOutsideLoop(line: line) ? 0 : core.missCost(line: line, shift: core.l1dShift))
     }
 
     func trapEntry() { core.breakdown.pointee.traps &+= UInt64(profile.cycles.trapEntry) }
     func trapReturn() { core.breakdown.pointee.traps &+= UInt64(profile.cycles.trapReturn) }
 
-    /// L1I hits: the model's, plus fetches from the line fetched just before.
-    var l1iHits: UInt64 { core.l1i.hits &+ core.fetchState[1] }
+    /// L1I hits: every fetch that did not miss.
+    var l1iHits: UInt64 { core.fetchState[1] &- core.l1i.misses }
     var l1iMisses: UInt64 { core.l1i.misses }
-    var l1dHits: UInt64 { core.l1d.hits }
+    /// L1D hits, given the hart's fast data accesses: the cache's own count, plus the
+    /// fast accesses to the line accessed just before (see `TimingCore.dataState`).
+    func l1dHits(fastAccesses: UInt64) -> UInt64 { core.l1d.hits &+ fastAccesses &- core.dataState[1] }
     var l1dMisses: UInt64 { core.l1d.misses }
     var branches: UInt64 { core.predictor.branches }
     var mispredictions: UInt64 { core.predictor.mispredictions }
