@@ -111,7 +111,7 @@ extension Hart {
                 if T.enabled {
                     // Fetched here, through the caches from a cached page, past them otherwise
                     // (`fetchSlow` charged that): then `ran` must not count it.
-                    if host != 0 { tm.fetch(host: host) } else { tm.fetchState[1] &-= 1 }
+                    if host != 0 { tm.fetch(host: host) } else { tm.fetches.pointee &-= 1 }
                 }
                 count = 1
                 ep = single

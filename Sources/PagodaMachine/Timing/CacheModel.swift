@@ -5,15 +5,14 @@
 ///
 /// Lines are identified by host addresses shifted right by the line size: RAM and ROM
 /// are each one host allocation, so a host line is exactly one physical line. Each way
-/// keeps when it was last used (the number of accesses then), so the least recently
+/// keeps when it was last used (a clock that ticks on each access that changes the
+/// recency order), so the least recently
 /// used way of a set is the one with the oldest stamp; and each line, by its low bits,
 /// a hint of the way it was last in, so a hit on any resident line is usually one
 /// compare, whatever its place in the recency order.
 struct CacheModel {
-    /// Everything the cache holds, behind one pointer, so that passing the cache around
-    /// (the loop keeps it in a local) copies one word.
+    /// Everything else the cache holds, behind one pointer.
     private struct State {
-        var setMask: UInt64
         var hintMask: UInt64
         var ways: Int
         /// Tags (line address + 1; 0 is an empty way), `ways` per set.
@@ -23,15 +22,21 @@ struct CacheModel {
         /// The way a line was last found or filled in, indexed by the line's low bits:
         /// a guess, checked against the tag.
         var hints: UnsafeMutablePointer<UInt16>
-        /// Each set's most recently used tag: a hit on it changes nothing.
-        var recent: UnsafeMutablePointer<UInt64>
-        /// The accesses so far (the clock of the stamps).
+        /// The clock of the stamps.
+        var clock: UInt64 = 0
+        /// Accesses through `access` (`lookUp` leaves the count to its caller).
         var accesses: UInt64 = 0
         var misses: UInt64 = 0
     }
+    /// Each set's most recently used tag: a hit on it changes nothing.
+    private let recent: UnsafeMutablePointer<UInt64>
+    private let setMask: UInt64
     private let state: UnsafeMutablePointer<State>
 
-    var hits: UInt64 { state.pointee.accesses &- state.pointee.misses }
+    /// Accesses counted (through `access`), all misses (`lookUp`'s too): for a cache
+    /// only `access` uses, accesses less misses are the hits.
+    var accesses: UInt64 { state.pointee.accesses }
+    var hits: UInt64 { accesses &- misses }
     var misses: UInt64 { state.pointee.misses }
 
     init(_ c: MachineProfile.Cache) {
@@ -46,29 +51,34 @@ struct CacheModel {
         while hintCount < 2 * lines && hintCount < 1 << 20 { hintCount <<= 1 }
         let hints = UnsafeMutablePointer<UInt16>.allocate(capacity: hintCount)
         hints.initialize(repeating: 0, count: hintCount)
-        let recent = UnsafeMutablePointer<UInt64>.allocate(capacity: sets)
+        recent = .allocate(capacity: sets)
         recent.initialize(repeating: 0, count: sets)
+        setMask = UInt64(sets - 1)
         state = .allocate(capacity: 1)
-        state.initialize(to: State(setMask: UInt64(sets - 1), hintMask: UInt64(hintCount - 1), ways: c.ways,
-                                   tags: tags, stamps: stamps, hints: hints, recent: recent))
+        state.initialize(to: State(hintMask: UInt64(hintCount - 1), ways: c.ways, tags: tags, stamps: stamps, hints: hints))
     }
 
     func deallocate() {
         state.pointee.tags.deallocate()
         state.pointee.stamps.deallocate()
         state.pointee.hints.deallocate()
-        state.pointee.recent.deallocate()
+        recent.deallocate()
         state.deallocate()
     }
 
-    /// Looks up a line (an address >> the line size's bits), filling it on a miss.
-    /// Returns whether it hit.
+    /// Looks up a line (an address >> the line size's bits), filling it on a miss, and
+    /// counts the access. Returns whether it hit.
     @inline(__always)
     func access(line: UInt64) -> Bool {
-        let s = state
-        s.pointee.accesses &+= 1
-        let set = Int(truncatingIfNeeded: line & s.pointee.setMask)
-        if s.pointee.recent[set] == line &+ 1 { return true }
+        state.pointee.accesses &+= 1
+        return lookUp(line: line)
+    }
+
+    /// As `access`, counting only a miss: for callers that count accesses themselves.
+    @inline(__always)
+    func lookUp(line: UInt64) -> Bool {
+        let set = Int(truncatingIfNeeded: line & setMask)
+        if recent[set] == line &+ 1 { return true }
         return accessOlder(line, set)
     }
 
@@ -78,8 +88,9 @@ struct CacheModel {
     private func accessOlder(_ line: UInt64, _ set: Int) -> Bool {
         let tags = state.pointee.tags, stamps = state.pointee.stamps
         let tag = line &+ 1
-        let now = state.pointee.accesses
-        state.pointee.recent[set] = tag
+        let now = state.pointee.clock &+ 1
+        state.pointee.clock = now
+        recent[set] = tag
         let base = set &* state.pointee.ways
         let hint = state.pointee.hints + Int(truncatingIfNeeded: line & state.pointee.hintMask)
         let hinted = base &+ Int(truncatingIfNeeded: hint.pointee)
@@ -127,22 +138,23 @@ struct BranchPredictor {
         counts.deallocate()
     }
 
-    /// What a counter becomes and whether it mispredicted, for each counter value and
-    /// outcome: nibble `value << 1 | taken` holds the new value, plus 4 for a
-    /// misprediction (the prediction is taken from 2 up).
-    private static let transitions: UInt32 = 0x3635_6050
-
     /// Records the outcome of the branch at `pc`; returns whether it was predicted.
+    /// A counter saturated the way the branch went predicted it and stays as it is,
+    /// so only the count changes.
     @inline(__always)
     @discardableResult
     func update(pc: UInt64, taken: Bool) -> Bool {
         let c = counters + Int(truncatingIfNeeded: (pc &>> 1) & mask)
-        let k = UInt32(c.pointee) &<< 1 | (taken ? 1 : 0)
-        let next = BranchPredictor.transitions &>> (k &<< 2)
-        c.pointee = UInt8(truncatingIfNeeded: next & 3)
         counts[0] &+= 1
-        let missed = UInt64(next &>> 2 & 1)
-        counts[1] &+= missed
-        return missed == 0
+        if c.pointee == (taken ? 3 : 0) { return true }
+        return train(c, taken: taken)
+    }
+
+    @inline(never)
+    private func train(_ c: UnsafeMutablePointer<UInt8>, taken: Bool) -> Bool {
+        let v = c.pointee
+        c.pointee = taken ? v + 1 : v - 1
+        if (v >= 2) != taken { counts[1] &+= 1; return false }
+        return true
     }
 }

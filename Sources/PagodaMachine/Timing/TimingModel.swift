@@ -34,15 +34,9 @@ struct TimingCore {
     /// Where the cycles went, beyond one per instruction, but for branch mispredictions
     /// (see `TimingModel.breakdown`).
     let breakdown: UnsafeMutablePointer<CycleBreakdown>
-    /// [0]: the last instruction-cache line fetched (the most recent line of its set,
-    /// so a fetch from it hits and changes nothing); [1]: all fetches (the loop adds
-    /// each block's at its end), so hits are those less the misses.
-    let fetchState: UnsafeMutablePointer<UInt64>
-    /// [0]: the last data-cache line accessed (likewise the most recent of its set);
-    /// [1]: the loop's data accesses that were to another line, and so looked it up.
-    /// The loop's other accesses, to that line, are hits that change nothing: they are
-    /// the hart's fast data accesses (`LoopCounters`) less these.
-    let dataState: UnsafeMutablePointer<UInt64>
+    /// [0]: all fetches (the loop adds each block's when its run ends), so the hits are
+    /// those less the misses.
+    let fetches: UnsafeMutablePointer<UInt64>
     let l1iShift: UInt64
     let l1dShift: UInt64
     let l2Shift: UInt64
@@ -63,18 +57,16 @@ struct TimingCore {
     @inline(__always)
     func ran(_ fetched: Int, cycles: UInt64) {
         breakdown.pointee.execution &+= cycles
-        fetchState[1] &+= UInt64(truncatingIfNeeded: fetched)
+        fetches.pointee &+= UInt64(truncatingIfNeeded: fetched)
     }
 
     /// An instruction fetch from host address `host` that starts a new line (the block
-    /// decoder marks those; the others are hits on the line just fetched). The fetch
-    /// itself is counted by `ran`.
+    /// decoder marks those; the others hit the line just fetched, the most recent of its
+    /// set, which changes nothing). The fetch itself is counted by `ran`.
     @inline(__always)
     func fetch(host: UInt) {
         let line = UInt64(host) &>> l1iShift
-        if line == fetchState[0] { return }
-        fetchState[0] = line
-        if !l1i.access(line: line) { fetchMiss(line: line) }
+        if !l1i.lookUp(line: line) { fetchMiss(line: line) }
     }
 
     @inline(never)
@@ -82,25 +74,17 @@ struct TimingCore {
         breakdown.pointee.instructionFetch &+= missCost(line: line, shift: l1iShift)
     }
 
-    /// A data access at host address `host` from the loop's fast path.
+    /// A data access at host address `host` from the loop's fast path, which counts it
+    /// (`LoopCounters.fastDataAccesses`).
     @inline(__always)
     func data(host: UInt) {
         let line = UInt64(host) &>> l1dShift
-        if line == dataState[0] { return }
-        dataState[0] = line
-        dataState[1] &+= 1
-        if !l1d.access(line: line) { dataMiss(line: line) }
+        if !l1d.lookUp(line: line) { dataMiss(line: line) }
     }
 
     @inline(never)
     func dataMiss(line: UInt64) {
         breakdown.pointee.dataAccess &+= missCost(line: line, shift: l1dShift)
-    }
-
-    /// A data-cache access from outside the loop's fast path (it is counted by the cache).
-    func dataOutsideLoop(line: UInt64) -> Bool {
-        dataState[0] = line
-        return l1d.access(line: line)
     }
 
     /// A conditional branch at `pc`: it trains the predictor, which counts mispredictions
@@ -125,15 +109,13 @@ public final class TimingModel {
         for op in Opcode.allCases { extraCycles[Int(op.rawValue)] = UInt64(max(0, Self.cycles(of: op, profile.cycles) - 1)) }
         let breakdown = UnsafeMutablePointer<CycleBreakdown>.allocate(capacity: 1)
         breakdown.initialize(to: CycleBreakdown())
-        let fetchState = UnsafeMutablePointer<UInt64>.allocate(capacity: 4)
-        fetchState.initialize(repeating: 0, count: 4)
-        fetchState[0] = .max
-        fetchState[2] = .max
+        let fetches = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        fetches.initialize(to: 0)
         let c = profile.cycles
         core = TimingCore(
             l1i: CacheModel(profile.l1i), l1d: CacheModel(profile.l1d), l2: sharedL2,
             predictor: BranchPredictor(entries: profile.branchPredictorEntries),
-            extraCycles: extraCycles, breakdown: breakdown, fetchState: fetchState, dataState: fetchState + 2,
+            extraCycles: extraCycles, breakdown: breakdown, fetches: fetches,
             l1iShift: UInt64(profile.l1i.lineBytes.trailingZeroBitCount),
             l1dShift: UInt64(profile.l1d.lineBytes.trailingZeroBitCount),
             l2Shift: UInt64(profile.l2.lineBytes.trailingZeroBitCount),
@@ -148,7 +130,7 @@ public final class TimingModel {
         core.predictor.deallocate()
         core.breakdown.deallocate()
         core.extraCycles.deallocate()
-        core.fetchState.deallocate()
+        core.fetches.deallocate()
     }
 
     /// Cycles an instruction takes when it hits in the caches (taken branches add their
@@ -178,7 +160,7 @@ public final class TimingModel {
     /// A data access outside the inner loop (slow paths).
     func data(host: UInt) {
         let line = UInt64(host) &>> core.l1dShift
-        if !core.dataOutsideLoop(line: line) { core.breakdown.pointee.dataAccess &+= core.missCost(line: line, shift: core.l1dShift) }
+        if !core.l1d.access(line: line) { core.breakdown.pointee.dataAccess &+= core.missCost(line: line, shift: core.l1dShift) }
     }
 
     /// A data access to a page whose memory type is non-cacheable (Svpbmt NC or IO):
@@ -191,18 +173,17 @@ public final class TimingModel {
     /// A page-table entry read during a walk: its cost through L1D and L2.
     func pageTableRead(host: UInt) -> UInt64 {
         let line = UInt64(host) &>> core.l1dShift
-        return UInt64(profile.l1d.hitCycles) &+ (core.dataOutsideLoop(line: line) ? 0 : core.missCost(line: line, shift: core.l1dShift))
+        return UInt64(profile.l1d.hitCycles) &+ (core.l1d.access(line: line) ? 0 : core.missCost(line: line, shift: core.l1dShift))
     }
 
     func trapEntry() { core.breakdown.pointee.traps &+= UInt64(profile.cycles.trapEntry) }
     func trapReturn() { core.breakdown.pointee.traps &+= UInt64(profile.cycles.trapReturn) }
 
     /// L1I hits: every fetch that did not miss.
-    var l1iHits: UInt64 { core.fetchState[1] &- core.l1i.misses }
+    var l1iHits: UInt64 { core.fetches.pointee &- core.l1i.misses }
     var l1iMisses: UInt64 { core.l1i.misses }
-    /// L1D hits, given the hart's fast data accesses: the cache's own count, plus the
-    /// fast accesses to the line accessed just before (see `TimingCore.dataState`).
-    func l1dHits(fastAccesses: UInt64) -> UInt64 { core.l1d.hits &+ fastAccesses &- core.dataState[1] }
+    /// L1D hits, given the hart's fast data accesses (the cache counts the others).
+    func l1dHits(fastAccesses: UInt64) -> UInt64 { fastAccesses &+ core.l1d.hits }
     var l1dMisses: UInt64 { core.l1d.misses }
     var branches: UInt64 { core.predictor.branches }
     var mispredictions: UInt64 { core.predictor.mispredictions }
