@@ -11,21 +11,16 @@ struct BlockEntry {
     var rs1: UInt8
     var rs2: UInt8
     var offset: UInt16
-    /// For the timing model, worked out by the block decoder: in the low 15 bits, the
-    /// execution cycles beyond one of the entries before this one in the block (so the
-    /// loop charges a run of the block once, when it leaves it); in bit 15,
-    /// `BlockEntry.newLine`: the instruction is the block's first, or is fetched from
-    /// another instruction-cache line than the one before it (the others are hits on the
-    /// line just fetched, which change nothing in the cache).
+    /// For the timing model, worked out by the block decoder: the execution cycles
+    /// beyond one of the entries before this one in the block, so the loop charges a
+    /// run of the block once, when it leaves it.
     var timing: UInt16
 
-    static let newLine: UInt16 = 0x8000
     /// The most execution cycles a block's entries may add up to.
     static let maxBlockCycles = 0x7FFF
 
     /// The execution cycles beyond one of the entries before this one.
-    var cyclesBefore: UInt64 { @inline(__always) get { UInt64(timing & 0x7FFF) } }
-    var startsLine: Bool { @inline(__always) get { timing & BlockEntry.newLine != 0 } }
+    var cyclesBefore: UInt64 { @inline(__always) get { UInt64(timing) } }
 
     /// An entry for `d`, the `index`th of its block.
     init(_ d: DecodedInstruction, offset: UInt16, timing: UInt16 = 0, index: Int = 0) {
@@ -228,27 +223,29 @@ extension Hart {
         var count = 0
         var cycles = 0
         let core = timing.core
-        var line = UInt.max
+        let timed = timingEnabled
+        func lineOf(_ offset: Int) -> UInt { (UInt(bitPattern: page) &+ UInt(offset)) &>> UInt(core.l1iShift) }
+        let line = lineOf(start)
         var low = start, high = start  // the bytes decoded (a jump followed may go back)
         // An instruction at 0xFFE may continue on the next page: it stays out of blocks.
         while count < BlockCache.maxLength && offset <= 0xFFC {
             var raw = page.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
             if raw & 3 != 3 { raw &= 0xFFFF }
             var d = Hart.cacheEntry(for: raw)
-            let here = (UInt(bitPattern: page) &+ UInt(offset)) >> UInt(core.l1iShift)
             let extra = Int(truncatingIfNeeded: core.extraCycles[Int(d.op.rawValue)])
             // A block's cycles must fit its entries' field: the block ends before one
-            // that would not (the profile keeps each instruction's within it).
-            if count > 0 && cycles + extra > BlockEntry.maxBlockCycles { break }
-            let timing = UInt16(truncatingIfNeeded: cycles) | (here == line ? 0 : BlockEntry.newLine)
+            // that would not (the profile keeps each instruction's within it). With
+            // timing on, a block ends at the end of its first instruction-cache line
+            // (see the loop).
+            if count > 0 && (cycles + extra > BlockEntry.maxBlockCycles || (timed && lineOf(offset) != line)) { break }
+            let timing = UInt16(truncatingIfNeeded: cycles)
             cycles += extra
-            line = here
             low = min(low, offset)
             high = max(high, offset + Int(d.length))
             // A jal to the same page is followed: the block goes on at its target.
             let target = offset + Int(d.imm)
             let targetOnPage = target >= 0 && target <= 0xFFC
-            let follow = d.op == .jal && targetOnPage && count + 1 < BlockCache.maxLength
+            let follow = d.op == .jal && targetOnPage && count + 1 < BlockCache.maxLength && (!timed || lineOf(target) == line)
             if follow { d.rs1 = 1 }
             var entry = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing, index: count)
             if BlockEntry.isBranch(d.op) && targetOnPage { entry.raw |= BlockEntry.linkableBit }

@@ -108,11 +108,9 @@ extension Hart {
                 if _slowPath(slot.pointee.raw != raw) { slot.pointee = Hart.cacheEntry(for: raw) }
                 single.pointee = BlockEntry(slot.pointee, offset: 0)
                 (single + 1).pointee = BlockEntry.exit(offset: single.pointee.next, cyclesBefore: tm.extraCycles[Int(slot.pointee.op.rawValue)])
-                if T.enabled {
-                    // Fetched here, through the caches from a cached page, past them otherwise
-                    // (`fetchSlow` charged that): then `ran` must not count it.
-                    if host != 0 { tm.fetch(host: host) } else { tm.fetches.pointee &-= 1 }
-                }
+                // Fetched past the caches from an uncached page (`fetchSlow` charged
+                // that): then `ran` must not count it.
+                if T.enabled && host == 0 { tm.fetches.pointee &-= 1 }
                 count = 1
                 ep = single
             }
@@ -125,11 +123,11 @@ extension Hart {
             var e = ep
             var endBatch = false
             exception: do { again: while true {
+                // With timing on, a block's instructions share one instruction-cache line
+                // (the decoder ends blocks at line ends): one fetch through the cache
+                // here, and the others hit the line just fetched, which changes nothing.
+                if T.enabled && host != 0 { tm.fetch(host: host) }
                 taken: do { block: while true {
-                    // The block decoder marked the fetches that start a cache line; the
-                    // others hit the line just fetched. Fetches and execution cycles are
-                    // charged when the run of the block ends.
-                    if T.enabled && e.pointee.startsLine { tm.fetch(host: host &+ UInt(truncatingIfNeeded: e.offset)) }
 
                     switch e.pointee.op {
                     // MARK: Integer register-immediate
