@@ -98,7 +98,8 @@ enum GuestRunner {
     }
 
     /// The command-line flags a guest asks for with a `PAGODA-FLAGS: ...` line in its
-    /// source, applied to a machine configuration (--harts N, --svade, --boot-all-harts, --quantum N, --plic-gateway G).
+    /// source, applied to a machine configuration (--harts N, --svade, --boot-all-harts, --quantum N, --plic-gateway G,
+    /// --timing on|off).
     static func configure(_ configuration: inout MachineConfiguration, for elf: URL) {
         let words = flags(for: elf)
         var i = 0
@@ -109,6 +110,7 @@ enum GuestRunner {
             case "--boot-all-harts": configuration.bootAllHarts = true
             case "--quantum": i += 1; configuration.quantum = Int(words[i]) ?? configuration.quantum
             case "--plic-gateway": i += 1; configuration.plicGateway = PLIC.Gateway(rawValue: words[i]) ?? .qemu
+            case "--timing": i += 1; configuration.timing = words[i] == "on"
             default: break
             }
             i += 1

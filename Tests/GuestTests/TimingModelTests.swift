@@ -1,0 +1,86 @@
+import Foundation
+import PagodaDevices
+import PagodaLoader
+@testable import PagodaMachine
+import XCTest
+
+/// The timing model's counts add up: every fetch is an L1I hit or miss, every data
+/// access an L1D hit or miss, and the cycles are one per instruction plus the
+/// breakdown plus the page walks, however the loop charged them (a block at a time,
+/// lines and branches filtered before the models). guests/priv/timing_cycles checks
+/// the cycles a guest reads inside a block.
+final class TimingModelTests: XCTestCase {
+    private func machine(_ path: String, maxInstructions: UInt64?, profile: MachineProfile = .default) throws -> Machine {
+        let url = GuestRunner.buildDirectory.appendingPathComponent(path)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("guests not built: run `make -C guests` first") }
+        var configuration = MachineConfiguration()
+        configuration.timing = true
+        configuration.profile = profile
+        configuration.maxInstructions = maxInstructions
+        let machine = Machine(configuration: configuration, console: BufferConsole())
+        machine.load(try ELFLoader.load(path: url.path, allowedRegions: machine.loadableRegions))
+        return machine
+    }
+
+    private func run(_ path: String, maxInstructions: UInt64) throws -> Machine {
+        let m = try machine(path, maxInstructions: maxInstructions)
+        _ = m.run()
+        return m
+    }
+
+    /// Instruction costs so large that a block's sum would not fit its entries: blocks
+    /// end early, and the cycles are those of running one instruction at a time.
+    func testCostlyInstructionsStayExact() throws {
+        var profile = MachineProfile.default
+        profile.cycles.alu = 5000
+        profile.cycles.load = 32768
+        XCTAssertNil(profile.problem)
+        let limited = try machine("bench/crc32.elf", maxInstructions: 20_000, profile: profile)
+        XCTAssertEqual(limited.run(), .instructionLimit)
+        let stepped = try machine("bench/crc32.elf", maxInstructions: nil, profile: profile)
+        for _ in 0..<20_000 { stepped.step(stepped.harts[0]) }
+        let a = limited.harts[0], b = stepped.harts[0]
+        XCTAssertEqual(a.instructionsRetired, 20_000)
+        XCTAssertEqual(a.pc, b.pc)
+        XCTAssertEqual(a.cycles, b.cycles)
+        XCTAssertGreaterThan(a.cycles, 20_000 * 1000)
+        profile.cycles.load = 32769
+        XCTAssertNotNil(profile.problem, "an instruction's cost must fit a block's sum")
+    }
+
+    func testCountsAddUp() throws {
+        for guest in ["bench/crc32.elf", "bench/matmul.elf", "bench/coremark_like.elf"] {
+            let m = try run(guest, maxInstructions: 2_000_000)
+            let hart = m.harts[0], t = hart.timing
+            // No traps in these: every instruction fetched retired.
+            XCTAssertEqual(t.l1iHits &+ t.l1iMisses, hart.instructionsRetired, guest)
+            let data = hart.loopCounters.pointee.fastDataAccesses
+            XCTAssertGreaterThan(data, 100_000, guest)
+            XCTAssertEqual(t.l1dHits(fastAccesses: data) &+ t.l1dMisses, data &+ t.core.l1d.accesses, guest)
+            XCTAssertGreaterThan(t.l1dMisses, 0, guest)
+            let b = t.breakdown
+            XCTAssertEqual(b.branchMispredictions, t.mispredictions * UInt64(t.profile.cycles.branchMispredict), guest)
+            XCTAssertGreaterThan(t.branches, t.mispredictions, guest)
+            XCTAssertEqual(hart.cycles, hart.instructionsRetired &+ b.total &+ hart.mmu.statistics.walkCycles, guest)
+            XCTAssertEqual(hart.loopCounters.pointee.executionInFlight, 0, "charged when the batch ended")
+        }
+    }
+
+    /// An L1D with every line in one set: the least recently used way is the one evicted,
+    /// whatever order the hits came in.
+    func testLRUAcrossWays() {
+        let cache = CacheModel(MachineProfile.Cache(sizeBytes: 4 * 64, ways: 4, lineBytes: 64, hitCycles: 0))
+        defer { cache.deallocate() }
+        for line in UInt64(0)..<4 { XCTAssertFalse(cache.access(line: line)) }
+        XCTAssertTrue(cache.access(line: 0))   // order, most recent first: 0 3 2 1
+        XCTAssertTrue(cache.access(line: 2))   // 2 0 3 1
+        XCTAssertFalse(cache.access(line: 4))  // evicts 1: 4 2 0 3
+        XCTAssertTrue(cache.access(line: 3))   // 3 4 2 0
+        XCTAssertFalse(cache.access(line: 1))  // evicts 0: 1 3 4 2
+        XCTAssertTrue(cache.access(line: 2))
+        XCTAssertFalse(cache.access(line: 0))  // evicts 4
+        XCTAssertFalse(cache.access(line: 4))
+        XCTAssertEqual(cache.misses, 8)
+        XCTAssertEqual(cache.hits, 4)
+    }
+}
