@@ -61,9 +61,21 @@ struct BlockEntry {
         @inline(__always) get { raw >= 1 << 10 ? Int(truncatingIfNeeded: raw >> 10) &- 1 : nil }
     }
 
+    /// Links a conditional branch, or an exit entry, to the block at arena `index`.
     mutating func link(to index: Int) {
+        if op == .jal { imm = Int32(truncatingIfNeeded: index + 1); return }
         raw = raw & 0x3FF | UInt32(truncatingIfNeeded: index + 1) << 10
     }
+
+    /// An exit entry after straight-line code that goes on on the same page (the block
+    /// ended at its longest, or at a cache line's end), not after an instruction that
+    /// ends blocks: the block there may be run without a lookup. (rs2 = 1 marks it;
+    /// the exit entries of cut blocks have 0.)
+    var exitLinkable: Bool { @inline(__always) get { rs2 != 0 } }
+
+    /// For a linkable exit entry: the arena index of the block it is linked to, if any
+    /// (in imm, plus one).
+    var linkedExit: Int? { @inline(__always) get { imm != 0 ? Int(truncatingIfNeeded: imm) &- 1 : nil } }
 
     /// The instruction's length in bytes (2 for the compressed ones).
     var length: UInt16 { raw & 3 == 3 ? 4 : 2 }
@@ -222,6 +234,7 @@ extension Hart {
         var offset = start
         var count = 0
         var cycles = 0
+        var ended = false  // by an instruction that ends blocks
         let core = timing.core
         let timed = timingEnabled
         func lineOf(_ offset: Int) -> UInt { (UInt(bitPattern: page) &+ UInt(offset)) &>> UInt(core.l1iShift) }
@@ -252,9 +265,11 @@ extension Hart {
             blocks.entries[first + count] = entry
             count += 1
             offset = follow ? target : offset + Int(d.length)
-            if !follow && BlockCache.endsBlock(d.op) { break }
+            if !follow && BlockCache.endsBlock(d.op) { ended = true; break }
         }
-        blocks.entries[first + count] = BlockEntry.exit(offset: UInt16(truncatingIfNeeded: offset - start), cyclesBefore: UInt64(cycles))
+        var exit = BlockEntry.exit(offset: UInt16(truncatingIfNeeded: offset - start), cyclesBefore: UInt64(cycles))
+        if !ended && offset <= 0xFFC { exit.rs2 = 1 }
+        blocks.entries[first + count] = exit
         blocks.used += count + 1
         slot.pointee = BlockSlot(host: host, entries: blocks.entries + first, count: count)
         machine.noteDecoded(host: UInt(bitPattern: page) &+ UInt(low), length: UInt64(high - low))

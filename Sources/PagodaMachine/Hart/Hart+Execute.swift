@@ -64,7 +64,7 @@ extension Hart {
         // traps, still ends the batch); `n` counts those retired.
         var left = budget
         var n = 0
-        // A taken branch whose target block is on its page but not linked yet.
+        // A taken branch or a block's end whose next block is on its page but not linked yet.
         var linkFrom: UnsafeMutablePointer<BlockEntry>? = nil
         execution: while left > 0 {
             // Find the block at pc: on the cached code page (pc - fetchTag is the offset
@@ -77,7 +77,7 @@ extension Hart {
             var count: Int
             var found = offset <= 0xFFC && slot.pointee.host == host
             if let from = linkFrom {
-                // The taken branch that led here may now go straight to this block.
+                // The taken branch or block end that led here may now go straight to this block.
                 if found { from.pointee.link(to: slot.pointee.entries - arena) }
                 linkFrom = nil
             }
@@ -182,7 +182,27 @@ extension Hart {
                     // MARK: Control transfer (each ends its block)
                     case .jal:
                         let at = pc &+ e.offset
-                        if e.isExit { pc = at; break block }  // not an instruction: not counted
+                        if e.isExit {  // not an instruction: not counted
+                            pc = at
+                            if e.pointee.exitLinkable {
+                                // The block's straight-line code goes on on its page: once
+                                // linked, straight to the block there, as a taken branch.
+                                let ran = Int(bitPattern: (UInt(bitPattern: e) &- UInt(bitPattern: ep)) &>> 4)
+                                if let target = e.pointee.linkedExit, left &- ran >= BlockCache.maxLength {
+                                    left &-= ran
+                                    n &+= ran
+                                    if T.enabled {
+                                        tm.ran(ran, cycles: e.pointee.cyclesBefore)
+                                        host = fetchHost &+ UInt(truncatingIfNeeded: pc &- fetchTag)
+                                    }
+                                    ep = arena + target
+                                    e = ep
+                                    continue again
+                                }
+                                linkFrom = e
+                            }
+                            break block
+                        }
                         if e.isFollowedJump {
                             // The block goes on at the target (the next entry).
                             x[e.rd] = at &+ e.length
