@@ -7,7 +7,9 @@
      precise traps).
    - Code that is rewritten after it ran (with fence.i, Zifencei chapter) runs as
      rewritten: an instruction in the middle of a block, and the block's first one.
-   - An ebreak written over the middle of a block that already ran traps there. */
+   - An ebreak written over the middle of a block that already ran traps there.
+   - Straight-line code longer than a block runs through the links from each block's
+     end to the next, and as rewritten after that. */
 #include "priv.h"
 
 #define UNMAPPED 0x08000000UL
@@ -50,6 +52,18 @@ static uint32_t loop_code[8] __attribute__((aligned(64)));
 static uint64_t call_loop(void) {
   register uint64_t a0 asm("a0");
   asm volatile("jalr %1" : "=r"(a0) : "r"((uint64_t)loop_code) : "ra", "a1", "memory");
+  return a0;
+}
+
+/* 100 instructions of straight-line code and a ret: longer than a block, so a block
+   ends and the next goes on on the same page, and the engine links the one to the
+   next (with the timing model on, blocks end at each cache line too). */
+#define LONG_CODE 100
+static uint32_t long_code[LONG_CODE + 1] __attribute__((aligned(4096)));
+
+static uint64_t call_long(void) {
+  register uint64_t a0 asm("a0");
+  asm volatile("li a0, 0\n jalr %1" : "=r"(a0) : "r"((uint64_t)long_code) : "ra", "memory");
   return a0;
 }
 
@@ -100,6 +114,19 @@ int main(void) {
   ((volatile uint32_t *)loop_code)[2] = ADDI_A0(5);
   asm volatile("fence.i" ::: "memory");
   check("its linked block rewritten", call_loop(), 5000);
+
+  puts_("straight-line code through linked block ends, rewritten\n");
+  for (int i = 0; i < LONG_CODE; i++) ((volatile uint32_t *)long_code)[i] = ADDI_A0(1);
+  ((volatile uint32_t *)long_code)[LONG_CODE] = RET;
+  asm volatile("fence.i" ::: "memory");
+  uint64_t sum = 0;
+  for (int i = 0; i < 50; i++) sum += call_long();
+  check("the code as written, 50 times", sum, 50 * LONG_CODE);
+  ((volatile uint32_t *)long_code)[80] = ADDI_A0(101);
+  asm volatile("fence.i" ::: "memory");
+  sum = 0;
+  for (int i = 0; i < 50; i++) sum += call_long();
+  check("an instruction of a linked block rewritten", sum, 50 * (LONG_CODE + 100));
 
   puts_("an ebreak written into a block that ran\n");
   write_code(3, EBREAK);
