@@ -136,9 +136,9 @@ struct BlockSlot {
 /// virtual address reaching other memory simply misses. Changes to the code bytes are
 /// caught by `CodePages`, which drops every block through the epoch.
 final class BlockCache {
-    static let slots = 1 << 12
+    static let slots = 1 << 14
     static let slotMask = UInt64(slots - 1)
-    static let arenaEntries = 1 << 16
+    static let arenaEntries = 1 << 20
     /// The longest block; a block never crosses a page either.
     static let maxLength = 64
 
@@ -163,10 +163,12 @@ final class BlockCache {
     init() {
         table = .allocate(capacity: BlockCache.slots)
         table.initialize(repeating: BlockCache.emptySlot, count: BlockCache.slots)
-        let capacity = BlockCache.arenaEntries + 2
-        entries = .allocate(capacity: capacity)
-        entries.initialize(repeating: BlockEntry.exit(offset: 0), count: capacity)
+        // The arena is left as the host gave it (untouched pages cost nothing): an entry
+        // is written by the decoder before anything reads it. Only `single` and its exit
+        // entry are set up now.
+        entries = .allocate(capacity: BlockCache.arenaEntries + 2)
         single = entries + BlockCache.arenaEntries
+        single.initialize(repeating: BlockEntry.exit(offset: 0), count: 2)
     }
 
     /// Makes `block` end after its first `count` entries (fewer than it has) until

@@ -49,6 +49,7 @@ extension Hart {
         let table = blocks.table
         let arena = blocks.entries
         let single = blocks.single
+        let fetchTable = mmu.fetchTLB.table
         var pc = self.pc
         var fetchTag = HostTLB.invalidTag
         var fetchPage = UnsafeRawPointer(mmu.fetchTLB.table[0].page)
@@ -86,6 +87,15 @@ extension Hart {
                 ep = slot.pointee.entries
                 count = slot.pointee.count
             } else {
+                // Another page that the fetch host TLB holds: cache it and look again.
+                let vpage = pc & ~0xFFF
+                let known = fetchTable + HostTLB.index(pc)
+                if known.pointee.tag == vpage && vpage != fetchTag && pc & 0xFFF <= 0xFFC {
+                    fetchTag = vpage
+                    fetchPage = UnsafeRawPointer(known.pointee.page)
+                    fetchHost = UInt(bitPattern: fetchPage)
+                    continue execution
+                }
                 inFlight = UInt64(truncatingIfNeeded: n)
                 if T.enabled { counters.pointee.executionInFlight = 0 }
                 guard let raw = fetchSlow(pc, tag: &fetchTag, page: &fetchPage) else {
