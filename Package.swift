@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The machine's slow paths (translation, devices) touch class state that Swift checks
+// for exclusive access at run time; release builds leave the check out (debug builds,
+// which the tests run, keep it).
+let releaseSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Pagoda",
     platforms: [.macOS(.v13)],
@@ -21,11 +26,12 @@ let package = Package(
         // Instruction formats, decoding (including compressed expansion), CSR names, disassembly.
         .target(name: "PagodaISA"),
         // Memory-mapped devices of the virt board: UART 16550, CLINT, PLIC, SiFive test device.
-        .target(name: "PagodaDevices"),
+        .target(name: "PagodaDevices", swiftSettings: releaseSettings),
         // The flattened device tree (DTB) that describes the machine to the kernel.
         .target(name: "PagodaDeviceTree"),
         // The machine: harts, CSRs, traps, MMU and PMP, the bus, the board and its device tree.
-        .target(name: "PagodaMachine", dependencies: ["PagodaISA", "PagodaDevices", "PagodaDeviceTree", "PagodaLoader"]),
+        .target(name: "PagodaMachine", dependencies: ["PagodaISA", "PagodaDevices", "PagodaDeviceTree", "PagodaLoader"],
+                swiftSettings: releaseSettings),
         // ELF loading through libelf.
         .target(name: "PagodaLoader", dependencies: ["CLibELF"]),
         // Debugging: the GDB remote stub and instruction traces.

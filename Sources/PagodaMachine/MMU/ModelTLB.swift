@@ -107,14 +107,21 @@ public final class ModelTLB {
 
     private func find(_ va: UInt64, asid: UInt64) -> Int? {
         guard isPresent else { return nil }
-        for level in 0...2 {
-            let tag = (va & ((1 << 39) - 1)) >> (12 + 9 * UInt64(level))
-            for i in setRange(tag: tag) {
-                let e = entries[i]
-                if e.valid && e.level == level && e.tag == tag && (e.global || e.asid == asid) { return i }
+        let ways = configuration.ways, setMask = UInt64(sets - 1)
+        let vpn = (va & ((1 << 39) - 1)) >> 12
+        return entries.withUnsafeBufferPointer { buffer -> Int? in
+            guard let e = buffer.baseAddress else { return nil }
+            for level in 0...2 {
+                let tag = vpn >> (9 * UInt64(level))
+                let first = Int(truncatingIfNeeded: tag & setMask) &* ways
+                var i = first
+                while i < first &+ ways {
+                    if e[i].tag == tag && e[i].valid && e[i].level == level && (e[i].global || e[i].asid == asid) { return i }
+                    i &+= 1
+                }
             }
+            return nil
         }
-        return nil
     }
 
     /// Enters a translation; returns the valid entry it displaced, if any.
