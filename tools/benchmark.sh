@@ -5,10 +5,12 @@
 # Prints guest instructions retired (from Pagoda's statistics; the same binary retires
 # the same instructions on QEMU), host seconds, MIPS, the Pagoda/QEMU speed ratio (QEMU
 # seconds / Pagoda seconds), what the timing model costs (seconds on / seconds off) and,
-# under callgrind, host instructions per guest instruction with the timing model off:
-# "Ir/insn" is callgrind's total Ir over a short run of BENCH_CALLGRIND_INSTRUCTIONS
-# guest instructions divided by that count, "steady" the same without the start-up
-# (the Ir of a run of one instruction subtracted).
+# under callgrind, host instructions per guest instruction: "Ir/insn" is callgrind's
+# total Ir over a short run of BENCH_CALLGRIND_INSTRUCTIONS guest instructions with the
+# timing model off divided by that count, "steady" the same without the start-up (the
+# Ir of a run of one instruction subtracted), "on" the steady figure with the timing
+# model on and "Ir on/off" the two steady figures' ratio (what the timing model costs,
+# counted exactly, where the seconds vary from run to run).
 #
 #   tools/benchmark.sh                  every guest
 #   BENCH_FILTER=crc tools/benchmark.sh  the guests whose name contains "crc"
@@ -26,14 +28,16 @@ now() { date +%s.%N; }
 CG_N=${BENCH_CALLGRIND_INSTRUCTIONS:-20000000}
 use_cg=${BENCH_CALLGRIND:-1}
 command -v valgrind >/dev/null || use_cg=0
-# Callgrind's total instruction count (Ir) for a run of N guest instructions.
+# Callgrind's total instruction count (Ir) for a run of N guest instructions (timing off, or $3).
 cg_ir() {
-  valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" "$PAGODA" run --timing off --max-instructions "$2" "$1" \
+  valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" "$PAGODA" run --timing "${3:-off}" --max-instructions "$2" "$1" \
     >/dev/null 2>"$out/cg.err" || true
   awk '/^summary:/ {print $2}' "$out/cg.out"
 }
 
-printf '%-15s %12s | %8s %8s | %8s %8s %7s | %8s %8s %7s | %7s %7s\n' guest instret "qemu s" "MIPS" "off s" "MIPS" "ratio" "on s" "MIPS" "on/off" "Ir/insn" "steady"
+fmt='%-15s %12s | %8s %8s | %8s %8s %7s | %8s %8s %7s | %7s %7s %7s %9s\n'
+# shellcheck disable=SC2059
+printf "$fmt" guest instret "qemu s" "MIPS" "off s" "MIPS" "ratio" "on s" "MIPS" "on/off" "Ir/insn" "steady" "on" "Ir on/off"
 rows=()
 for elf in guests/build/bench/*.elf; do
   name=$(basename "$elf" .elf)
@@ -45,22 +49,26 @@ for elf in guests/build/bench/*.elf; do
     cmp -s "$out/qemu.txt" "$out/$f.txt" || { echo "benchmark: $name: output differs from QEMU's (timing $f)" >&2; exit 1; }
   done
   grep -q "^PASS $name" "$out/off.txt" || { echo "benchmark: $name failed" >&2; cat "$out/off.txt" >&2; exit 1; }
-  ir=0 ir1=0
-  if [ "$use_cg" = 1 ]; then ir=$(cg_ir "$elf" "$CG_N"); ir1=$(cg_ir "$elf" 1); fi
-  row=$(python3 - "$out/off.json" "$name" "$t0" "$t1" "$t2" "$t3" "${ir:-0}" "${ir1:-0}" "$CG_N" <<'PY'
+  ir=0 ir1=0 iron=0 iron1=0
+  if [ "$use_cg" = 1 ]; then
+    ir=$(cg_ir "$elf" "$CG_N"); ir1=$(cg_ir "$elf" 1)
+    iron=$(cg_ir "$elf" "$CG_N" on); iron1=$(cg_ir "$elf" 1 on)
+  fi
+  row=$(python3 - "$out/off.json" "$name" "$t0" "$t1" "$t2" "$t3" "${ir:-0}" "${ir1:-0}" "$CG_N" "${iron:-0}" "${iron1:-0}" <<'PY'
 import json, sys
 n = json.load(open(sys.argv[1]))["instructions"]
 name, t0, t1, t2, t3 = sys.argv[2], *map(float, sys.argv[3:7])
-ir, ir1, cg_n = int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9])
+ir, ir1, cg_n, iron, iron1 = int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9]), int(sys.argv[10]), int(sys.argv[11])
 cg_n = min(cg_n, n)
 q, off, on = t1 - t0, t2 - t1, t3 - t2
-per = f"{ir/cg_n:.1f} {(ir-ir1)/cg_n:.1f}" if ir else "- -"
+steady, steady_on = (ir - ir1) / (cg_n - 1), (iron - iron1) / (cg_n - 1)
+per = f"{ir/cg_n:.1f} {steady:.1f} {steady_on:.1f} {steady_on/steady:.2f}" if ir else "- - - -"
 print(f"{name} {n} {q:.3f} {n/q/1e6:.1f} {off:.3f} {n/off/1e6:.1f} {q/off:.2f} {on:.3f} {n/on/1e6:.1f} {on/off:.2f} {per}")
 PY
 )
   rows+=("$row")
-  # shellcheck disable=SC2086
-  printf '%-15s %12s | %8s %8s | %8s %8s %7s | %8s %8s %7s | %7s %7s\n' $row
+  # shellcheck disable=SC2086,SC2059
+  printf "$fmt" $row
 done
 python3 - "${rows[@]}" <<'PY'
 import math, sys

@@ -8,8 +8,13 @@ import PagodaISA
 /// and runs its entries one after another with a `switch` over the dense opcode, without
 /// fetching or decoding. Only a block's end (a control transfer, a system instruction,
 /// the page end) or a slow path that must leave goes back to the lookup, so the budget
-/// is checked once per block. A taken branch to its own page, once linked to its
-/// target block, goes straight on to it while the budget holds a whole block. Loads
+/// is checked once per block. A taken branch to its own page, or a block's end where
+/// the code goes on on the same page, once linked to the block there, goes straight on
+/// to it while the budget holds a whole block. A jump to another page that the fetch
+/// host TLB holds switches the cached code page without the fetch slow path. With the
+/// timing model on, a block is one instruction-cache line at most: its first fetch goes
+/// through the cache model, and its instructions' cycles and fetches are charged when
+/// its run ends (slow paths inside it settle them first, see `settle`). Loads
 /// and stores look up the host TLB: a hit is one compare and one add. Everything else
 /// (translation, MMIO, traps, CSRs, instructions on uncached pages or straddling a page
 /// end) is a call to a slow path. Nothing in the loop retains, allocates or calls

@@ -55,6 +55,8 @@ final class HostTLB {
 
     /// Drops every entry for a page in `[base, base + size)`.
     func flush(range base: UInt64, size: UInt64) {
+        // One page can only be in its own entry.
+        if size == 4096 { flush(virtualPage: base); return }
         for i in 0..<HostTLB.entries where table[i].tag != HostTLB.invalidTag && table[i].tag &- base < size {
             table[i].tag = HostTLB.invalidTag
         }

@@ -88,11 +88,6 @@ public final class ModelTLB {
 
     public var isPresent: Bool { configuration.entries > 0 }
 
-    private func setRange(tag: UInt64) -> Range<Int> {
-        let set = Int(tag & UInt64(sets - 1))
-        return set * configuration.ways ..< (set + 1) * configuration.ways
-    }
-
     /// Looks `va` up for `asid`; counts a lookup and, when it finds nothing, a miss.
     public func lookup(_ va: UInt64, asid: UInt64) -> Entry? {
         lookups &+= 1
@@ -132,29 +127,42 @@ public final class ModelTLB {
         let tag = (va & ((1 << 39) - 1)) >> (12 + 9 * UInt64(level))
         let global = pte & MMU.PTE.g != 0
         let new = Entry(valid: true, tag: tag, level: level, asid: asid, global: global, pte: pte, pteAddress: pteAddress, stamp: clock)
-        let range = setRange(tag: tag)
-        // Replace the same translation if present (a re-walk after setting D).
-        for i in range where entries[i].valid && entries[i].level == level && entries[i].tag == tag && entries[i].asid == asid {
-            entries[i] = new
-            return nil
+        let ways = configuration.ways
+        let first = Int(truncatingIfNeeded: tag & UInt64(sets - 1)) &* ways
+        var randomState = self.randomState
+        let policy = configuration.policy
+        let displaced: Entry? = entries.withUnsafeMutableBufferPointer { buffer in
+            let e = buffer.baseAddress!
+            // The same translation is replaced (a re-walk after setting D); else the
+            // first free way takes it; else the policy's victim.
+            var free = -1, oldest = first
+            var i = first
+            while i < first &+ ways {
+                if e[i].valid {
+                    if e[i].tag == tag && e[i].level == level && e[i].asid == asid { e[i] = new; return nil }
+                    if e[i].stamp < e[oldest].stamp { oldest = i }
+                } else if free < 0 {
+                    free = i
+                }
+                i &+= 1
+            }
+            if free >= 0 { e[free] = new; return nil }
+            let victim: Int
+            switch policy {
+            case .lru, .fifo:
+                victim = oldest
+            case .random:
+                randomState ^= randomState << 13
+                randomState ^= randomState >> 7
+                randomState ^= randomState << 17
+                victim = first + Int(randomState % UInt64(ways))
+            }
+            let old = e[victim]
+            e[victim] = new
+            return old
         }
-        if let free = range.first(where: { !entries[$0].valid }) {
-            entries[free] = new
-            return nil
-        }
-        let victim: Int
-        switch configuration.policy {
-        case .lru, .fifo:
-            victim = range.min { entries[$0].stamp < entries[$1].stamp }!
-        case .random:
-            randomState ^= randomState << 13
-            randomState ^= randomState >> 7
-            randomState ^= randomState << 17
-            victim = range.lowerBound + Int(randomState % UInt64(configuration.ways))
-        }
-        let old = entries[victim]
-        entries[victim] = new
-        return old
+        self.randomState = randomState
+        return displaced
     }
 
     /// sfence.vma: drops entries matching `va` (nil: all addresses) and `asid` (nil: all
