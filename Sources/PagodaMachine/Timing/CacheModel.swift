@@ -150,7 +150,7 @@ struct BranchPredictor {
         return train(c, taken: taken)
     }
 
-    @inline(never)
+    @inline(__always)
     private func train(_ c: UnsafeMutablePointer<UInt8>, taken: Bool) -> Bool {
         let v = c.pointee
         c.pointee = taken ? v + 1 : v - 1
