@@ -34,8 +34,8 @@ struct TimingCore {
     /// Where the cycles went, beyond one per instruction, but for branch mispredictions
     /// (see `TimingModel.breakdown`).
     let breakdown: UnsafeMutablePointer<CycleBreakdown>
-    /// [0]: all fetches (the loop adds each block's when its run ends), so the hits are
-    /// those less the misses.
+    /// All instruction fetches (the loop adds a block's when its run ends), so the L1I
+    /// hits are these less the misses.
     let fetches: UnsafeMutablePointer<UInt64>
     let l1iShift: UInt64
     let l1dShift: UInt64
@@ -60,9 +60,9 @@ struct TimingCore {
         fetches.pointee &+= UInt64(truncatingIfNeeded: fetched)
     }
 
-    /// An instruction fetch from host address `host` that starts a new line (the block
-    /// decoder marks those; the others hit the line just fetched, the most recent of its
-    /// set, which changes nothing). The fetch itself is counted by `ran`.
+    /// A block's first instruction fetch, from host address `host` (the block's other
+    /// instructions are on the same line: hits on the most recent line of its set, which
+    /// change nothing). The fetch itself is counted by `ran`.
     @inline(__always)
     func fetch(host: UInt) {
         let line = UInt64(host) &>> l1iShift
