@@ -28,7 +28,8 @@ struct CacheModel {
         var accesses: UInt64 = 0
         var misses: UInt64 = 0
     }
-    /// Each set's most recently used tag: a hit on it changes nothing.
+    /// Each set's most recently used line (`.max`, which no line is, for none): a hit on
+    /// it changes nothing.
     private let recent: UnsafeMutablePointer<UInt64>
     private let setMask: UInt64
     private let state: UnsafeMutablePointer<State>
@@ -52,7 +53,7 @@ struct CacheModel {
         let hints = UnsafeMutablePointer<UInt16>.allocate(capacity: hintCount)
         hints.initialize(repeating: 0, count: hintCount)
         recent = .allocate(capacity: sets)
-        recent.initialize(repeating: 0, count: sets)
+        recent.initialize(repeating: .max, count: sets)
         setMask = UInt64(sets - 1)
         state = .allocate(capacity: 1)
         state.initialize(to: State(hintMask: UInt64(hintCount - 1), ways: c.ways, tags: tags, stamps: stamps, hints: hints))
@@ -78,7 +79,7 @@ struct CacheModel {
     @inline(__always)
     func lookUp(line: UInt64) -> Bool {
         let set = Int(truncatingIfNeeded: line & setMask)
-        if recent[set] == line &+ 1 { return true }
+        if recent[set] == line { return true }
         return accessOlder(line, set)
     }
 
@@ -90,7 +91,7 @@ struct CacheModel {
         let tag = line &+ 1
         let now = state.pointee.clock &+ 1
         state.pointee.clock = now
-        recent[set] = tag
+        recent[set] = line
         let base = set &* state.pointee.ways
         let hint = state.pointee.hints + Int(truncatingIfNeeded: line & state.pointee.hintMask)
         let hinted = base &+ Int(truncatingIfNeeded: hint.pointee)
