@@ -2,11 +2,14 @@
 # Runs every guest in guests/build on two Pagoda binaries and checks that they agree
 # exactly: console output, exit status and the whole --stats JSON (cycles, the cycle
 # breakdown, cache and TLB counts ...). For changes to the engine or the timing model
-# that must not change what is modelled.
+# that must not change what is modelled. Each guest runs with the flags of the
+# `PAGODA-FLAGS:` line in its source, as in tools/qemu-compare.sh; `--drive
+# test-pattern[,...]` (the tests' disk) becomes a fresh image of that pattern for each
+# run, byte i of sector s being (s * 31 + i) & 0xFF.
 #
 #   tools/compare-builds.sh OLD-PAGODA [NEW-PAGODA]   (NEW defaults to .build/release/pagoda)
-#   COMPARE_TIMING=off  COMPARE_INSTRUCTIONS=N  COMPARE_JOBS=J   timing mode (default on),
-#                                                instructions per run (2000000), parallel jobs (2)
+#   COMPARE_TIMING=off  COMPARE_INSTRUCTIONS=N  COMPARE_JOBS=J   timing mode (default on; a
+#     guest's own --timing wins), instructions per run (2000000), parallel jobs (2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: tools/compare-builds.sh OLD-PAGODA [NEW-PAGODA]" >&2; exit 2; }
@@ -17,14 +20,23 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 one() {  # one ELF: run both binaries, print "same" or "DIFF" and the ELF
-  local elf=$1 key harts=1
+  local elf=$1 key src="" flags="" input=/dev/null
   key=$(echo "$elf" | tr / _)
-  case $elf in *smp/*|*sbi/*) harts=4 ;; esac
+  local dir name
+  dir=$(basename "$(dirname "$elf")"); name=$(basename "$elf" .elf)
+  for ext in c S; do [ -f "guests/$dir/$name.$ext" ] && src="guests/$dir/$name.$ext"; done
+  [ -n "$src" ] && flags=$(grep -m1 -o 'PAGODA-FLAGS:.*' "$src" | sed 's/PAGODA-FLAGS://; s|\*/||' || true)
+  case $name in uart_input*) printf 'hello\n' > "$out/$key.input"; input="$out/$key.input" ;; esac
   for side in old new; do
     local bin=$old; [ "$side" = new ] && bin=$new
-    local status=0
-    timeout 300 "$bin" run --timing "$timing" --harts "$harts" --max-instructions "$limit" \
-      --stats "$out/$key.$side.json" "$elf" < /dev/null > "$out/$key.$side.out" 2>&1 || status=$?
+    local status=0 run_flags=$flags
+    if [[ $run_flags == *test-pattern* ]]; then
+      python3 -c 'import sys; open(sys.argv[1], "wb").write(bytes((s * 31 + i) & 0xFF for s in range(64) for i in range(512)))' "$out/$key.$side.img"
+      run_flags=${run_flags//test-pattern/file=$out/$key.$side.img}
+    fi
+    # shellcheck disable=SC2086
+    timeout 300 "$bin" run --timing "$timing" --max-instructions "$limit" $run_flags \
+      --stats "$out/$key.$side.json" "$elf" < "$input" > "$out/$key.$side.out" 2>&1 || status=$?
     echo "exit status $status" >> "$out/$key.$side.out"
     [ -f "$out/$key.$side.json" ] || echo "no statistics" > "$out/$key.$side.json"
   done

@@ -6,10 +6,10 @@
 /// Lines are identified by host addresses shifted right by the line size: RAM and ROM
 /// are each one host allocation, so a host line is exactly one physical line. Each way
 /// keeps when it was last used (a clock that ticks on each access that changes the
-/// recency order), so the least recently
-/// used way of a set is the one with the oldest stamp; and each line, by its low bits,
-/// a hint of the way it was last in, so a hit on any resident line is usually one
-/// compare, whatever its place in the recency order.
+/// recency order), so the least recently used way of a set is the one with the oldest
+/// stamp; each set keeps its most recent line, a hit on which changes nothing; and each
+/// line, by its low bits, keeps a hint of the way it was last in, so a hit on any other
+/// resident line is usually one more compare.
 struct CacheModel {
     /// Everything else the cache holds, behind one pointer.
     private struct State {
