@@ -20,13 +20,11 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 one() {  # one ELF: run both binaries, print "same" or "DIFF" and the ELF
-  local elf=$1 key src="" flags="" input=/dev/null
+  local elf=$1 key flags input
   key=$(echo "$elf" | tr / _)
-  local dir name
-  dir=$(basename "$(dirname "$elf")"); name=$(basename "$elf" .elf)
-  for ext in c S; do [ -f "guests/$dir/$name.$ext" ] && src="guests/$dir/$name.$ext"; done
-  [ -n "$src" ] && flags=$(grep -m1 -o 'PAGODA-FLAGS:.*' "$src" | sed 's/PAGODA-FLAGS://; s|\*/||' || true)
-  case $name in uart_input*) printf 'hello\n' > "$out/$key.input"; input="$out/$key.input" ;; esac
+  flags=$(guest_flags "$elf")
+  input="$out/$key.input"
+  guest_input "$elf" > "$input"
   for side in old new; do
     local bin=$old; [ "$side" = new ] && bin=$new
     local status=0 run_flags=$flags
@@ -46,7 +44,9 @@ one() {  # one ELF: run both binaries, print "same" or "DIFF" and the ELF
     echo "DIFF $elf"
   fi
 }
-export -f one
+# shellcheck source=tools/guest-sources.sh
+. tools/guest-sources.sh
+export -f one guest_source guest_flags guest_input
 export old new timing limit out
 ls guests/build/*/*.elf | xargs -P "$jobs" -I{} bash -c 'one {}' | sort > "$out/summary"
 same=$(grep -c '^same' "$out/summary" || true) diff=$(grep -c '^DIFF' "$out/summary" || true)

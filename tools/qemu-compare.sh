@@ -19,21 +19,16 @@ if [ $# -gt 0 ]; then guests=("$@"); else guests=(guests/build/isa/*.elf guests/
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0 skipped=0
-
-source_of() {  # guests/build/DIR/NAME.elf -> guests/DIR/NAME.{c,S}
-  local dir name
-  dir=$(basename "$(dirname "$1")"); name=$(basename "$1" .elf)
-  for ext in c S; do [ -f "guests/$dir/$name.$ext" ] && { echo "guests/$dir/$name.$ext"; return; }; done
-}
+# shellcheck source=tools/guest-sources.sh
+. tools/guest-sources.sh
 
 for elf in "${guests[@]}"; do
   [ -f "$elf" ] || continue
   name=$(basename "$(dirname "$elf")")/$(basename "$elf" .elf)
-  src=$(source_of "$elf")
-  flags=""
-  [ -n "$src" ] && flags=$(grep -m1 -o 'PAGODA-FLAGS:.*' "$src" | sed 's/PAGODA-FLAGS://' || true)
-  input=/dev/null
-  case "$(basename "$elf")" in uart_input*) printf 'hello\n' > "$work/input"; input="$work/input";; esac
+  src=$(guest_source "$elf")
+  flags=$(guest_flags "$elf")
+  guest_input "$elf" > "$work/input"
+  input="$work/input"
   want_status=0
   case "$(basename "$elf" .elf)" in exit_code[0-9]*) want_status=${name##*exit_code};; esac
 
