@@ -60,10 +60,55 @@ final class TimingModelTests: XCTestCase {
             XCTAssertGreaterThan(t.l1dMisses, 0, guest)
             let b = t.breakdown
             XCTAssertEqual(b.branchMispredictions, t.mispredictions * UInt64(t.profile.cycles.branchMispredict), guest)
-            XCTAssertGreaterThan(t.branches, t.mispredictions, guest)
+            XCTAssertGreaterThan(hart.loopCounters.pointee.conditionalBranches, t.mispredictions, guest)
             XCTAssertEqual(hart.cycles, hart.instructionsRetired &+ b.total &+ hart.mmu.statistics.walkCycles, guest)
             XCTAssertEqual(hart.loopCounters.pointee.executionInFlight, 0, "charged when the batch ended")
+            XCTAssertEqual(hart.loopCounters.pointee.executionCharged, 0, "in the breakdown when the batch ended")
         }
+    }
+
+    /// The loop specialised to the standard geometry (constant shifts and masks) and the
+    /// loop for any geometry count the same, to the cycle, on guests with branches,
+    /// loads and stores, traps and page tables.
+    func testStandardAndGenericLoopsAgree() throws {
+        XCTAssertEqual(TimingGeometry(MachineProfile.default), .standard)
+        XCTAssertTrue(TimingModel(profile: .default, sharedL2: CacheModel(MachineProfile.default.l2)).standardGeometry)
+        for guest in ["bench/crc32.elf", "bench/sort_ints.elf", "bench/strings_lists.elf", "bench/sv39_walk_bench.elf"] {
+            var counts: [[UInt64]] = []
+            for generic in [false, true] {
+                let m = try machine(guest, maxInstructions: 1_500_000)
+                for hart in m.harts { hart.genericTiming = generic }
+                _ = m.run()
+                let hart = m.harts[0], t = hart.timing, b = t.breakdown
+                counts.append([hart.instructionsRetired, hart.cycles, b.execution, b.branchMispredictions,
+                               b.instructionFetch, b.dataAccess, b.traps, t.l1iHits, t.l1iMisses, t.l1dMisses,
+                               hart.loopCounters.pointee.conditionalBranches, t.mispredictions])
+            }
+            XCTAssertEqual(counts[0], counts[1], guest)
+            XCTAssertGreaterThan(counts[0][10], 10_000, guest)
+        }
+    }
+
+    /// A profile of another geometry (smaller lines, fewer sets, a smaller predictor)
+    /// runs the generic loop, and its counts add up as the standard one's do.
+    func testOtherGeometryCountsAddUp() throws {
+        var profile = MachineProfile.default
+        profile.l1d = MachineProfile.Cache(sizeBytes: 8 << 10, ways: 2, lineBytes: 32, hitCycles: 0)
+        profile.l1i = MachineProfile.Cache(sizeBytes: 4 << 10, ways: 2, lineBytes: 32, hitCycles: 0)
+        profile.branchPredictorEntries = 64
+        XCTAssertNil(profile.problem)
+        XCTAssertNotEqual(TimingGeometry(profile), .standard)
+        let small = try machine("bench/matmul.elf", maxInstructions: 1_000_000, profile: profile)
+        _ = small.run()
+        let standard = try run("bench/matmul.elf", maxInstructions: 1_000_000)
+        let hart = small.harts[0], t = hart.timing
+        XCTAssertFalse(t.standardGeometry)
+        XCTAssertEqual(t.l1iHits &+ t.l1iMisses, hart.instructionsRetired)
+        let data = hart.loopCounters.pointee.fastDataAccesses
+        XCTAssertEqual(t.l1dHits(fastAccesses: data) &+ t.l1dMisses, data &+ t.core.l1d.accesses)
+        XCTAssertEqual(hart.cycles, hart.instructionsRetired &+ t.breakdown.total &+ hart.mmu.statistics.walkCycles)
+        // A quarter of the data cache misses more.
+        XCTAssertGreaterThan(t.l1dMisses, standard.harts[0].timing.l1dMisses)
     }
 
     /// An L1D with every line in one set: the least recently used way is the one evicted,

@@ -63,7 +63,7 @@ public struct StatisticsReport {
                 "l1i": ["hits": t.l1iHits, "misses": t.l1iMisses],
                 "l1d": ["hits": t.l1dHits(fastAccesses: hart.loopCounters.pointee.fastDataAccesses), "misses": t.l1dMisses],
             ]
-            entry["branches"] = ["conditional": t.branches, "mispredicted": t.mispredictions]
+            entry["branches"] = ["conditional": hart.loopCounters.pointee.conditionalBranches, "mispredicted": t.mispredictions]
             entry["cycle_breakdown"] = [
                 "execution": hart.instructionsRetired &+ b.execution &+ b.branchMispredictions,
                 "instruction_fetch": b.instructionFetch,

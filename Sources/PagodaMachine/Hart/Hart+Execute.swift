@@ -37,11 +37,12 @@ extension Hart {
     /// are counted in `instructionsRetired`.
     @discardableResult
     public func run(budget: Int) -> Int {
-        timingEnabled ? run(budget: budget, TimingOn.self) : run(budget: budget, TimingOff.self)
+        if !timingEnabled { return run(budget: budget, TimingOff.self) }
+        return timing.standardGeometry && !genericTiming ? run(budget: budget, TimingOnStandard.self) : run(budget: budget, TimingOn.self)
     }
 
-    /// The loop itself, specialised for timing on and off: with `TimingOff` every
-    /// `if T.enabled` block folds away.
+    /// The loop itself, specialised for timing off, on, and on with the standard
+    /// geometry: with `TimingOff` every `if T.enabled` block folds away.
     private func run<T: TimingSwitch>(budget: Int, _: T.Type) -> Int {
         let x = registers
         let tm = timing.core
@@ -124,7 +125,7 @@ extension Hart {
                 single.pointee = BlockEntry(slot.pointee, offset: 0)
                 (single + 1).pointee = BlockEntry.exit(offset: single.pointee.next, cyclesBefore: tm.extraCycles[Int(slot.pointee.op.rawValue)])
                 // Fetched past the caches from an uncached page (`fetchSlow` charged
-                // that): then `ran` must not count it.
+                // that): then the fetches the batch counts as it ends must not include it.
                 if T.enabled && host == 0 { tm.fetches.pointee &-= 1 }
                 count = 1
                 ep = single
@@ -141,7 +142,7 @@ extension Hart {
                 // With timing on, a block's instructions share one instruction-cache line
                 // (the decoder ends blocks at line ends): one fetch through the cache
                 // here, and the others hit the line just fetched, which changes nothing.
-                if T.enabled && host != 0 { tm.fetch(host: host) }
+                if T.enabled && host != 0 { tm.fetch(host: host, T.self) }
                 taken: do { block: while true {
 
                     switch e.pointee.op {
@@ -207,7 +208,7 @@ extension Hart {
                                     left &-= ran
                                     n &+= ran
                                     if T.enabled {
-                                        tm.ran(ran, cycles: e.pointee.cyclesBefore)
+                                        counters.pointee.executionCharged &+= e.pointee.cyclesBefore
                                         host = fetchHost &+ UInt(truncatingIfNeeded: pc &- fetchTag)
                                     }
                                     ep = arena + target
@@ -235,27 +236,27 @@ extension Hart {
                         break block
                     case .beq:
                         let taken = x[e.rs1] == x[e.rs2]
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
+                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
                         if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .bne:
                         let taken = x[e.rs1] != x[e.rs2]
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
+                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
                         if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .blt:
                         let taken = Int64(bitPattern: x[e.rs1]) < Int64(bitPattern: x[e.rs2])
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
+                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
                         if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .bge:
                         let taken = Int64(bitPattern: x[e.rs1]) >= Int64(bitPattern: x[e.rs2])
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
+                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
                         if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .bltu:
                         let taken = x[e.rs1] < x[e.rs2]
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
+                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
                         if taken { pc = pc &+ e.offset &+ e.imm; break taken }
                     case .bgeu:
                         let taken = x[e.rs1] >= x[e.rs2]
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken) }
+                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
                         if taken { pc = pc &+ e.offset &+ e.imm; break taken }
 
                     // MARK: Loads
@@ -263,7 +264,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -275,7 +276,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt8.self))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -287,7 +288,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int16.self)))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -299,7 +300,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt16.self))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -311,7 +312,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -323,7 +324,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt32.self))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -335,7 +336,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             x[e.rd] = p.load(as: UInt64.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -349,7 +350,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(storeTLB, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -361,7 +362,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(storeTLB, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), as: UInt16.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -373,7 +374,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(storeTLB, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             p.storeBytes(of: UInt32(truncatingIfNeeded: x[e.rs2]), as: UInt32.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -385,7 +386,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(storeTLB, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p)) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
                             p.storeBytes(of: x[e.rs2], as: UInt64.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -491,7 +492,7 @@ extension Hart {
                 let ran = Int(bitPattern: (UInt(bitPattern: e) &- UInt(bitPattern: ep)) &>> 4)
                 left &-= ran
                 n &+= ran
-                if T.enabled { tm.ran(ran, cycles: e.pointee.cyclesBefore) }
+                if T.enabled { counters.pointee.executionCharged &+= e.pointee.cyclesBefore }
                 if endBatch { break execution }
                 continue execution
                 }
@@ -499,7 +500,7 @@ extension Hart {
                 let ran = e.pointee.branchRan
                 left &-= ran
                 n &+= ran
-                if T.enabled { tm.ran(ran, cycles: (e + 1).pointee.cyclesBefore &+ tm.takenExtra) }
+                if T.enabled { counters.pointee.executionCharged &+= (e + 1).pointee.cyclesBefore &+ tm.takenExtra }
                 // A branch to its own page runs the target block straight away once linked
                 // to it, while the budget holds a whole block.
                 if let target = e.pointee.linkedBlock, left >= BlockCache.maxLength {
@@ -517,8 +518,10 @@ extension Hart {
             n &+= ran
             inFlight = UInt64(truncatingIfNeeded: n)
             if T.enabled {
-                // The instruction raising it was fetched, and is charged its cycles.
-                tm.ran(ran &+ 1, cycles: (e + 1).pointee.cyclesBefore)
+                // The instruction raising it was fetched (`n` does not count it), and is
+                // charged its cycles.
+                tm.fetches.pointee &+= 1
+                counters.pointee.executionCharged &+= (e + 1).pointee.cyclesBefore
                 counters.pointee.executionInFlight = 0
             }
             inBatch = false
@@ -534,7 +537,14 @@ extension Hart {
         if mcountinhibit & 4 == 0 { retiredBase &+= retired }
         if mcountinhibit & 1 == 0 { cyclesBase &+= retired }
         inFlight = 0
-        if T.enabled { counters.pointee.executionInFlight = 0 }
+        if T.enabled {
+            // Every instruction retired was fetched; the batch's execution cycles go
+            // into the breakdown.
+            tm.fetches.pointee &+= UInt64(truncatingIfNeeded: n)
+            tm.breakdown.pointee.execution &+= counters.pointee.executionCharged
+            counters.pointee.executionCharged = 0
+            counters.pointee.executionInFlight = 0
+        }
         return budget &- left
     }
 

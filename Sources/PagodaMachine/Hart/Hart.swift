@@ -66,12 +66,15 @@ public final class Hart {
 
     /// The timing model's cycles beyond one per instruction (0 with timing off).
     var timedCycles: UInt64 {
-        timingEnabled ? timing.breakdown.total &+ loopCounters.pointee.executionInFlight : 0
+        timingEnabled ? timing.breakdown.total &+ loopCounters.pointee.executionCharged &+ loopCounters.pointee.executionInFlight : 0
     }
 
     /// The timing model (always built; only consulted when `timingEnabled`).
     public let timing: TimingModel
     public let timingEnabled: Bool
+    /// Runs the timing model's loop for any geometry even when the profile's is the
+    /// standard one (for tests that compare the two loops).
+    var genericTiming = false
 
     /// Counters the inner loop bumps through a pointer (no exclusivity checks, no ARC).
     struct LoopCounters {
@@ -84,6 +87,11 @@ public final class Hart {
         /// With timing on, inside a block's run: the execution cycles of its entries run
         /// so far, which the block charges when it ends (see `Hart.settle`).
         var executionInFlight: UInt64 = 0
+        /// With timing on: the execution cycles the batch's blocks have charged, which
+        /// go into the timing model's breakdown when the batch ends.
+        var executionCharged: UInt64 = 0
+        /// With timing on: conditional branches run (the predictor counts mispredictions).
+        var conditionalBranches: UInt64 = 0
     }
     let loopCounters: UnsafeMutablePointer<LoopCounters>
 

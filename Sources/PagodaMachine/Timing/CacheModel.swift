@@ -8,18 +8,20 @@
 /// keeps when it was last used (a clock that ticks on each access that changes the
 /// recency order), so the least recently used way of a set is the one with the oldest
 /// stamp; each set keeps its most recent line, a hit on which changes nothing; and each
-/// line, by its low bits, keeps a hint of the way it was last in, so a hit on any other
-/// resident line is usually one more compare.
+/// line, by a hash of its address, keeps a hint of the way it was last in, so a hit on
+/// any other resident line is usually one more compare. (A hash, not the line's low
+/// bits: arrays a power of two apart, which share a set, would share those too.)
 struct CacheModel {
     /// Everything else the cache holds, behind one pointer.
     private struct State {
-        var hintMask: UInt64
+        /// 64 less the bits of a hint's index: the top bits of the line's hash index it.
+        var hintShift: UInt64
         var ways: Int
         /// Tags (line address + 1; 0 is an empty way), `ways` per set.
         var tags: UnsafeMutablePointer<UInt64>
         /// When each way was last used (0 for never), `ways` per set.
         var stamps: UnsafeMutablePointer<UInt64>
-        /// The way a line was last found or filled in, indexed by the line's low bits:
+        /// The way a line was last found or filled in, indexed by a hash of the line:
         /// a guess, checked against the tag.
         var hints: UnsafeMutablePointer<UInt16>
         /// The clock of the stamps.
@@ -47,16 +49,17 @@ struct CacheModel {
         tags.initialize(repeating: 0, count: lines)
         let stamps = UnsafeMutablePointer<UInt64>.allocate(capacity: lines)
         stamps.initialize(repeating: 0, count: lines)
-        // Twice as many hints as lines, up to a million.
-        var hintCount = 1
-        while hintCount < 2 * lines && hintCount < 1 << 20 { hintCount <<= 1 }
+        // Four times as many hints as lines, up to a million.
+        var hintBits = 0
+        while 1 << hintBits < 4 * lines && hintBits < 20 { hintBits += 1 }
+        let hintCount = 1 << hintBits
         let hints = UnsafeMutablePointer<UInt16>.allocate(capacity: hintCount)
         hints.initialize(repeating: 0, count: hintCount)
         recent = .allocate(capacity: sets)
         recent.initialize(repeating: .max, count: sets)
         setMask = UInt64(sets - 1)
         state = .allocate(capacity: 1)
-        state.initialize(to: State(hintMask: UInt64(hintCount - 1), ways: c.ways, tags: tags, stamps: stamps, hints: hints))
+        state.initialize(to: State(hintShift: UInt64(64 - hintBits), ways: c.ways, tags: tags, stamps: stamps, hints: hints))
     }
 
     func deallocate() {
@@ -76,9 +79,10 @@ struct CacheModel {
     }
 
     /// As `access`, counting only a miss: for callers that count accesses themselves.
+    /// `setMask`, when given, is the cache's own (a constant in a specialised loop).
     @inline(__always)
-    func lookUp(line: UInt64) -> Bool {
-        let set = Int(truncatingIfNeeded: line & setMask)
+    func lookUp(line: UInt64, setMask mask: UInt64? = nil) -> Bool {
+        let set = Int(truncatingIfNeeded: line & (mask ?? setMask))
         if recent[set] == line { return true }
         return accessOlder(line, set)
     }
@@ -93,7 +97,8 @@ struct CacheModel {
         state.pointee.clock = now
         recent[set] = line
         let base = set &* state.pointee.ways
-        let hint = state.pointee.hints + Int(truncatingIfNeeded: line & state.pointee.hintMask)
+        // Fibonacci hashing: the top bits of the line times 2^64 / golden ratio.
+        let hint = state.pointee.hints + Int(truncatingIfNeeded: (line &* 0x9E37_79B9_7F4A_7C15) &>> state.pointee.hintShift)
         let hinted = base &+ Int(truncatingIfNeeded: hint.pointee)
         if tags[hinted] == tag { stamps[hinted] = now; return true }
         var victim = base, oldest = UInt64.max
@@ -121,17 +126,16 @@ struct CacheModel {
 struct BranchPredictor {
     private let counters: UnsafeMutablePointer<UInt8>
     private let mask: UInt64
-    /// branches, mispredictions.
+    /// Mispredictions (the hart counts the branches).
     private let counts: UnsafeMutablePointer<UInt64>
-    var branches: UInt64 { counts[0] }
-    var mispredictions: UInt64 { counts[1] }
+    var mispredictions: UInt64 { counts.pointee }
 
     init(entries: Int) {
         counters = .allocate(capacity: entries)
         counters.initialize(repeating: 1, count: entries)  // weakly not taken
         mask = UInt64(entries - 1)
-        counts = .allocate(capacity: 2)
-        counts.initialize(repeating: 0, count: 2)
+        counts = .allocate(capacity: 1)
+        counts.initialize(to: 0)
     }
 
     func deallocate() {
@@ -140,13 +144,13 @@ struct BranchPredictor {
     }
 
     /// Records the outcome of the branch at `pc`; returns whether it was predicted.
+    /// `mask`, when given, is the table's own (a constant in a specialised loop).
     /// A counter saturated the way the branch went predicted it and stays as it is,
-    /// so only the count changes.
+    /// so nothing changes.
     @inline(__always)
     @discardableResult
-    func update(pc: UInt64, taken: Bool) -> Bool {
-        let c = counters + Int(truncatingIfNeeded: (pc &>> 1) & mask)
-        counts[0] &+= 1
+    func update(pc: UInt64, taken: Bool, mask constant: UInt64? = nil) -> Bool {
+        let c = counters + Int(truncatingIfNeeded: (pc &>> 1) & (constant ?? mask))
         if c.pointee == (taken ? 3 : 0) { return true }
         return train(c, taken: taken)
     }
@@ -155,7 +159,7 @@ struct BranchPredictor {
     private func train(_ c: UnsafeMutablePointer<UInt8>, taken: Bool) -> Bool {
         let v = c.pointee
         c.pointee = taken ? v + 1 : v - 1
-        if (v >= 2) != taken { counts[1] &+= 1; return false }
+        if (v >= 2) != taken { counts.pointee &+= 1; return false }
         return true
     }
 }

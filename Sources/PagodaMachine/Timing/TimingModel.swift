@@ -1,10 +1,52 @@
 import PagodaISA
 
-/// Selects, at compile time, whether the inner loop runs the timing model. The loop is
-/// generic over it, so with `TimingOff` every timing statement folds away.
-protocol TimingSwitch { static var enabled: Bool { get } }
-enum TimingOff: TimingSwitch { static var enabled: Bool { false } }
-enum TimingOn: TimingSwitch { static var enabled: Bool { true } }
+/// Selects, at compile time, whether the inner loop runs the timing model, and with
+/// what geometry. The loop is generic over it, so with `TimingOff` every timing
+/// statement folds away, and with `TimingOnStandard` the caches' and the predictor's
+/// shifts and masks are constants.
+protocol TimingSwitch {
+    static var enabled: Bool { get }
+    /// The geometry the loop is specialised to, or nil to read it from the timing core.
+    static var geometry: TimingGeometry? { get }
+}
+enum TimingOff: TimingSwitch {
+    static var enabled: Bool { false }
+    static var geometry: TimingGeometry? { nil }
+}
+/// Any profile.
+enum TimingOn: TimingSwitch {
+    static var enabled: Bool { true }
+    static var geometry: TimingGeometry? { nil }
+}
+/// A profile with the default profile's geometry.
+enum TimingOnStandard: TimingSwitch {
+    static var enabled: Bool { true }
+    static var geometry: TimingGeometry? { .standard }
+}
+
+/// What the inner loop needs of the L1 caches' and the predictor's shape: how to find
+/// a line's set, and a branch's counter.
+struct TimingGeometry: Equatable {
+    var l1iShift: UInt64
+    var l1iSetMask: UInt64
+    var l1dShift: UInt64
+    var l1dSetMask: UInt64
+    var predictorMask: UInt64
+
+    /// The default profile's (`TimingModelTests` checks that they agree).
+    static var standard: TimingGeometry {
+        TimingGeometry(l1iShift: 6, l1iSetMask: 63, l1dShift: 6, l1dSetMask: 63, predictorMask: 1023)
+    }
+}
+
+extension TimingGeometry {
+    init(_ p: MachineProfile) {
+        func sets(_ c: MachineProfile.Cache) -> UInt64 { UInt64(c.sizeBytes / (c.lineBytes * c.ways)) }
+        self.init(l1iShift: UInt64(p.l1i.lineBytes.trailingZeroBitCount), l1iSetMask: sets(p.l1i) - 1,
+                  l1dShift: UInt64(p.l1d.lineBytes.trailingZeroBitCount), l1dSetMask: sets(p.l1d) - 1,
+                  predictorMask: UInt64(p.branchPredictorEntries - 1))
+    }
+}
 
 /// Where a hart's cycles went, beyond one per instruction.
 public struct CycleBreakdown: Sendable, Equatable {
@@ -34,7 +76,7 @@ struct TimingCore {
     /// Where the cycles went, beyond one per instruction, but for branch mispredictions
     /// (see `TimingModel.breakdown`).
     let breakdown: UnsafeMutablePointer<CycleBreakdown>
-    /// All instruction fetches (the loop adds a block's when its run ends), so the L1I
+    /// All instruction fetches (the loop adds a batch's when the batch ends), so the L1I
     /// hits are these less the misses.
     let fetches: UnsafeMutablePointer<UInt64>
     let l1iShift: UInt64
@@ -52,21 +94,13 @@ struct TimingCore {
         return l2HitCycles &+ (l2.access(line: l2Line) ? 0 : memoryCycles)
     }
 
-    /// The end of a run of `fetched` instructions of a block (each fetched, the last
-    /// perhaps raising an exception) whose execution cycles beyond one each come to `cycles`.
-    @inline(__always)
-    func ran(_ fetched: Int, cycles: UInt64) {
-        breakdown.pointee.execution &+= cycles
-        fetches.pointee &+= UInt64(truncatingIfNeeded: fetched)
-    }
-
     /// A block's first instruction fetch, from host address `host` (the block's other
     /// instructions are on the same line: hits on the most recent line of its set, which
-    /// change nothing). The fetch itself is counted by `ran`.
+    /// change nothing). The loop counts the fetches themselves.
     @inline(__always)
-    func fetch(host: UInt) {
-        let line = UInt64(host) &>> l1iShift
-        if !l1i.lookUp(line: line) { fetchMiss(line: line) }
+    func fetch<T: TimingSwitch>(host: UInt, _: T.Type) {
+        let line = UInt64(host) &>> (T.geometry?.l1iShift ?? l1iShift)
+        if !l1i.lookUp(line: line, setMask: T.geometry?.l1iSetMask) { fetchMiss(line: line) }
     }
 
     @inline(never)
@@ -77,9 +111,9 @@ struct TimingCore {
     /// A data access at host address `host` from the loop's fast path, which counts it
     /// (`LoopCounters.fastDataAccesses`).
     @inline(__always)
-    func data(host: UInt) {
-        let line = UInt64(host) &>> l1dShift
-        if !l1d.lookUp(line: line) { dataMiss(line: line) }
+    func data<T: TimingSwitch>(host: UInt, _: T.Type) {
+        let line = UInt64(host) &>> (T.geometry?.l1dShift ?? l1dShift)
+        if !l1d.lookUp(line: line, setMask: T.geometry?.l1dSetMask) { dataMiss(line: line) }
     }
 
     @inline(never)
@@ -87,12 +121,13 @@ struct TimingCore {
         breakdown.pointee.dataAccess &+= missCost(line: line, shift: l1dShift)
     }
 
-    /// A conditional branch at `pc`: it trains the predictor, which counts mispredictions
-    /// (their cycles are the count times the penalty). A taken branch's extra cycles are
-    /// charged as its block's run ends.
+    /// A conditional branch at `pc`: counted in the loop's counters, it trains the
+    /// predictor, which counts mispredictions (their cycles are the count times the
+    /// penalty). A taken branch's extra cycles are charged as its block's run ends.
     @inline(__always)
-    func branch(pc: UInt64, taken: Bool) {
-        predictor.update(pc: pc, taken: taken)
+    func branch<T: TimingSwitch>(pc: UInt64, taken: Bool, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
+        counters.pointee.conditionalBranches &+= 1
+        predictor.update(pc: pc, taken: taken, mask: T.geometry?.predictorMask)
     }
 }
 
@@ -101,9 +136,12 @@ struct TimingCore {
 public final class TimingModel {
     public let profile: MachineProfile
     let core: TimingCore
+    /// Whether the profile has the standard geometry (then the loop runs `TimingOnStandard`).
+    let standardGeometry: Bool
 
     init(profile: MachineProfile, sharedL2: CacheModel) {
         self.profile = profile
+        standardGeometry = TimingGeometry(profile) == .standard
         let extraCycles = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
         extraCycles.initialize(repeating: 0, count: 256)
         for op in Opcode.allCases { extraCycles[Int(op.rawValue)] = UInt64(max(0, Self.cycles(of: op, profile.cycles) - 1)) }
@@ -185,6 +223,5 @@ public final class TimingModel {
     /// L1D hits, given the hart's fast data accesses (the cache counts the others).
     func l1dHits(fastAccesses: UInt64) -> UInt64 { fastAccesses &+ core.l1d.hits }
     var l1dMisses: UInt64 { core.l1d.misses }
-    var branches: UInt64 { core.predictor.branches }
     var mispredictions: UInt64 { core.predictor.mispredictions }
 }
