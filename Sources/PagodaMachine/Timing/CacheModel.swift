@@ -87,20 +87,29 @@ struct CacheModel {
         return accessOlder(line, set)
     }
 
-    /// The line is not its set's most recent: try the hinted way, then search the set;
-    /// on a miss, the least recently used way (an empty one first) takes it.
+    /// The line is not its set's most recent: try the hinted way, then search the set.
+    /// (Kept small, using no callee-saved registers, for the hinted hit.)
     @inline(never)
     private func accessOlder(_ line: UInt64, _ set: Int) -> Bool {
+        recent[set] = line
+        let s = state
+        let now = s.pointee.clock &+ 1
+        s.pointee.clock = now
+        // Fibonacci hashing: the top bits of the line times 2^64 / golden ratio.
+        let hint = s.pointee.hints + Int(truncatingIfNeeded: (line &* 0x9E37_79B9_7F4A_7C15) &>> s.pointee.hintShift)
+        let base = set &* s.pointee.ways
+        let hinted = base &+ Int(truncatingIfNeeded: hint.pointee)
+        if s.pointee.tags[hinted] == line &+ 1 { s.pointee.stamps[hinted] = now; return true }
+        return search(line, base: base, hint: hint, now: now)
+    }
+
+    /// Searches the set starting at way `base` for the line; on a miss, the least
+    /// recently used way (an empty one first) takes it. Either way the line's hint
+    /// names its way after.
+    @inline(never)
+    private func search(_ line: UInt64, base: Int, hint: UnsafeMutablePointer<UInt16>, now: UInt64) -> Bool {
         let tags = state.pointee.tags, stamps = state.pointee.stamps
         let tag = line &+ 1
-        let now = state.pointee.clock &+ 1
-        state.pointee.clock = now
-        recent[set] = line
-        let base = set &* state.pointee.ways
-        // Fibonacci hashing: the top bits of the line times 2^64 / golden ratio.
-        let hint = state.pointee.hints + Int(truncatingIfNeeded: (line &* 0x9E37_79B9_7F4A_7C15) &>> state.pointee.hintShift)
-        let hinted = base &+ Int(truncatingIfNeeded: hint.pointee)
-        if tags[hinted] == tag { stamps[hinted] = now; return true }
         var victim = base, oldest = UInt64.max
         var way = base
         let end = base &+ state.pointee.ways
