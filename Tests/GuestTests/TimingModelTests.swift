@@ -67,6 +67,30 @@ final class TimingModelTests: XCTestCase {
         }
     }
 
+    /// Blocks that run through several instruction-cache lines fetch each line through
+    /// the model where the code reaches it: the L1I counts and the cycles are those of
+    /// stepping one instruction at a time (each step a block of one, fetched on its own).
+    /// An L1I of eight lines, so that the guests' loops miss in it.
+    func testBlocksAcrossLinesFetchAsSteps() throws {
+        var profile = MachineProfile.default
+        profile.l1i = MachineProfile.Cache(sizeBytes: 512, ways: 2, lineBytes: 64, hitCycles: 0)
+        XCTAssertNil(profile.problem)
+        for guest in ["bench/coremark_like.elf", "bench/dhrystone_like.elf"] {
+            let limited = try machine(guest, maxInstructions: 300_000, profile: profile)
+            XCTAssertEqual(limited.run(), .instructionLimit, guest)
+            let stepped = try machine(guest, maxInstructions: nil, profile: profile)
+            for _ in 0..<300_000 { stepped.step(stepped.harts[0]) }
+            let a = limited.harts[0], b = stepped.harts[0]
+            XCTAssertEqual(a.instructionsRetired, b.instructionsRetired, guest)
+            XCTAssertEqual(a.pc, b.pc, guest)
+            XCTAssertEqual(a.timing.l1iMisses, b.timing.l1iMisses, guest)
+            XCTAssertEqual(a.timing.l1iHits, b.timing.l1iHits, guest)
+            XCTAssertEqual(a.timing.breakdown, b.timing.breakdown, guest)
+            XCTAssertEqual(a.cycles, b.cycles, guest)
+            XCTAssertGreaterThan(a.timing.l1iMisses, 100, guest)
+        }
+    }
+
     /// The loop specialised to the standard geometry (constant shifts and masks) and the
     /// loop for any geometry count the same, to the cycle, on guests with branches,
     /// loads and stores, traps and page tables.

@@ -68,7 +68,7 @@ struct BlockEntry {
     }
 
     /// An exit entry after straight-line code that goes on on the same page (the block
-    /// ended at its longest, or at a cache line's end), not after an instruction that
+    /// ended at its longest), not after an instruction that
     /// ends blocks: the block there may be run without a lookup. (rs2 = 1 marks it;
     /// the exit entries of cut blocks have 0.)
     var exitLinkable: Bool { @inline(__always) get { rs2 != 0 } }
@@ -91,6 +91,16 @@ struct BlockEntry {
         e.imm = 0
         return e
     }
+
+    /// With timing on, the entry before the first instruction of a block on another
+    /// instruction-cache line than the one before: the loop fetches that line through
+    /// the cache model here. Not an instruction (a fence with raw bits 0, which no real
+    /// fence has); `cyclesBefore` is that of the instruction after it.
+    static func lineFetch(offset: UInt16, cyclesBefore: UInt64) -> BlockEntry {
+        var e = exit(offset: offset, cyclesBefore: cyclesBefore)
+        e.op = .fence
+        return e
+    }
 }
 
 /// What the inner loop reads of an entry, converted for use.
@@ -107,6 +117,8 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     var isFollowedJump: Bool { @inline(__always) get { pointee.rs1 != 0 } }
     /// Whether this is a block's exit entry.
     var isExit: Bool { @inline(__always) get { pointee.op == .jal && pointee.raw == 0 } }
+    /// Whether this is a line-fetch entry (see `BlockEntry.lineFetch`).
+    var isLineFetch: Bool { @inline(__always) get { pointee.op == .fence && pointee.raw == 0 } }
     var length: UInt64 { @inline(__always) get { UInt64(pointee.length) } }
     /// The entry as a decoded instruction, for the slow paths.
     var decoded: DecodedInstruction {
@@ -240,7 +252,7 @@ extension Hart {
         let core = timing.core
         let timed = timingEnabled
         func lineOf(_ offset: Int) -> UInt { (UInt(bitPattern: page) &+ UInt(offset)) &>> UInt(core.l1iShift) }
-        let line = lineOf(start)
+        var line = lineOf(start)  // the instruction-cache line of the code so far
         var low = start, high = start  // the bytes decoded (a jump followed may go back)
         // An instruction at 0xFFE may continue on the next page: it stays out of blocks.
         while count < BlockCache.maxLength && offset <= 0xFFC {
@@ -249,10 +261,18 @@ extension Hart {
             var d = Hart.cacheEntry(for: raw)
             let extra = Int(truncatingIfNeeded: core.extraCycles[Int(d.op.rawValue)])
             // A block's cycles must fit its entries' field: the block ends before one
-            // that would not (the profile keeps each instruction's within it). With
-            // timing on, a block ends at the end of its first instruction-cache line
-            // (see the loop).
-            if count > 0 && (cycles + extra > BlockEntry.maxBlockCycles || (timed && lineOf(offset) != line)) { break }
+            // that would not (the profile keeps each instruction's within it).
+            if count > 0 && cycles + extra > BlockEntry.maxBlockCycles { break }
+            // With timing on, where the code goes on on another instruction-cache line
+            // (only straight on: followed jumps stay on their line), an entry that
+            // fetches it, if the instruction fits after it.
+            if timed && lineOf(offset) != line {
+                if count + 1 >= BlockCache.maxLength { break }
+                blocks.entries[first + count] = BlockEntry.lineFetch(offset: UInt16(truncatingIfNeeded: offset - start),
+                                                                     cyclesBefore: UInt64(cycles))
+                count += 1
+                line = lineOf(offset)
+            }
             let timing = UInt16(truncatingIfNeeded: cycles)
             cycles += extra
             low = min(low, offset)

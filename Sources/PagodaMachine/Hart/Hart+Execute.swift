@@ -12,9 +12,11 @@ import PagodaISA
 /// the code goes on on the same page, once linked to the block there, goes straight on
 /// to it while the budget holds a whole block. A jump to another page that the fetch
 /// host TLB holds switches the cached code page without the fetch slow path. With the
-/// timing model on, a block is one instruction-cache line at most: its first fetch goes
-/// through the cache model, and its instructions' cycles and fetches are charged when
-/// its run ends (slow paths inside it settle them first, see `settle`). Loads
+/// timing model on, each instruction-cache line a block's run goes through is fetched
+/// once through the cache model (the first as the run starts, the others at line-fetch
+/// entries the decoder put where the code goes on on another line), and its
+/// instructions' cycles are charged when its run ends (slow paths inside it settle
+/// them first, see `settle`). Loads
 /// and stores look up the host TLB: a hit is one compare and one add. Everything else
 /// (translation, MMIO, traps, CSRs, instructions on uncached pages or straddling a page
 /// end) is a call to a slow path. Nothing in the loop retains, allocates or calls
@@ -139,9 +141,10 @@ extension Hart {
             var e = ep
             var endBatch = false
             exception: do { again: while true {
-                // With timing on, a block's instructions share one instruction-cache line
-                // (the decoder ends blocks at line ends): one fetch through the cache
-                // here, and the others hit the line just fetched, which changes nothing.
+                // With timing on, the fetch of the block's first line goes through the
+                // cache here (the block's other instructions on the line hit the line
+                // just fetched, which changes nothing), and the fetch of each line after
+                // it at its line-fetch entry.
                 if T.enabled && host != 0 { tm.fetch(host: host, T.self) }
                 taken: do { block: while true {
 
@@ -419,7 +422,13 @@ extension Hart {
                     case .fence:
                         // One hart at a time executes, in order, and every write to decoded
                         // code drops the blocks (`CodePages`): fetches always see stores.
-                        break
+                        if T.enabled && e.isLineFetch {
+                            // Not an instruction (the block's run counts it, so take it
+                            // back here): the code goes on on another line, fetched now.
+                            n &-= 1
+                            left &+= 1
+                            tm.fetch(host: host &+ UInt(truncatingIfNeeded: e.offset), T.self)
+                        }
                     case .fenceI:
                         // As fence; only shootdown accounting looks at it.
                         settle(n &+ (e - ep), through: e, counters, T.self)
