@@ -88,27 +88,35 @@ struct CacheModel {
     }
 
     /// The line is not its set's most recent: try the hinted way, then search the set.
-    /// (Kept small, using no callee-saved registers, for the hinted hit.)
+    /// (Kept small, with the arguments it came with for the search, so that the hinted
+    /// hit saves no registers and the search is a jump.)
     @inline(never)
     private func accessOlder(_ line: UInt64, _ set: Int) -> Bool {
         recent[set] = line
         let s = state
         let now = s.pointee.clock &+ 1
         s.pointee.clock = now
-        // Fibonacci hashing: the top bits of the line times 2^64 / golden ratio.
-        let hint = s.pointee.hints + Int(truncatingIfNeeded: (line &* 0x9E37_79B9_7F4A_7C15) &>> s.pointee.hintShift)
-        let base = set &* s.pointee.ways
-        let hinted = base &+ Int(truncatingIfNeeded: hint.pointee)
+        let hinted = set &* s.pointee.ways &+ Int(truncatingIfNeeded: s.pointee.hints[hintIndex(line)])
         if s.pointee.tags[hinted] == line &+ 1 { s.pointee.stamps[hinted] = now; return true }
-        return search(line, base: base, hint: hint, now: now)
+        return search(line, set)
     }
 
-    /// Searches the set starting at way `base` for the line; on a miss, the least
-    /// recently used way (an empty one first) takes it. Either way the line's hint
-    /// names its way after.
+    /// Where a line's hint is: Fibonacci hashing, the top bits of the line times
+    /// 2^64 / golden ratio.
+    @inline(__always)
+    private func hintIndex(_ line: UInt64) -> Int {
+        Int(truncatingIfNeeded: (line &* 0x9E37_79B9_7F4A_7C15) &>> state.pointee.hintShift)
+    }
+
+    /// Searches the set for the line (its stamp is the clock's, already advanced); on a
+    /// miss, the least recently used way (an empty one first) takes it. Either way the
+    /// line's hint names its way after.
     @inline(never)
-    private func search(_ line: UInt64, base: Int, hint: UnsafeMutablePointer<UInt16>, now: UInt64) -> Bool {
+    private func search(_ line: UInt64, _ set: Int) -> Bool {
         let tags = state.pointee.tags, stamps = state.pointee.stamps
+        let now = state.pointee.clock
+        let hint = state.pointee.hints + hintIndex(line)
+        let base = set &* state.pointee.ways
         let tag = line &+ 1
         var victim = base, oldest = UInt64.max
         var way = base
