@@ -49,12 +49,16 @@ final class MachineProfileTests: XCTestCase {
     }
 
     func testBranchPredictorLearns() {
-        let p = BranchPredictor(entries: 16)
-        defer { p.deallocate() }
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+        defer { table.deallocate() }
+        let p = BranchPredictor(counters: table, entries: 16)
         XCTAssertFalse(p.update(pc: 0x100, taken: true))   // weakly not taken: wrong
         XCTAssertTrue(p.update(pc: 0x100, taken: true))    // now weakly taken
+        XCTAssertTrue(p.update(pc: 0x100, taken: true))    // strongly taken
         XCTAssertTrue(p.update(pc: 0x100, taken: true))
-        XCTAssertTrue(p.update(pc: 0x100, taken: false) == false)
-        XCTAssertEqual(p.mispredictions, 2)
+        XCTAssertFalse(p.update(pc: 0x100, taken: false))  // strongly taken: wrong, now weakly
+        XCTAssertFalse(p.update(pc: 0x100, taken: false))  // weakly taken: wrong
+        XCTAssertTrue(p.update(pc: 0x100, taken: false))
+        XCTAssertTrue(p.update(pc: 0x102, taken: false), "another counter")
     }
 }

@@ -90,19 +90,21 @@ public final class Hart {
         /// With timing on: the execution cycles the batch's blocks have charged, which
         /// go into the timing model's breakdown when the batch ends.
         var executionCharged: UInt64 = 0
-        /// With timing on: conditional branches run (the predictor counts mispredictions).
+        /// With timing on: conditional branches run, and those the predictor got wrong.
         var conditionalBranches: UInt64 = 0
+        var mispredictions: UInt64 = 0
     }
     let loopCounters: UnsafeMutablePointer<LoopCounters>
 
     /// The memory the inner loop works in: one allocation holding the register file,
-    /// the loop counters and the load and store host TLBs, so that the loop reaches all
-    /// of it at fixed offsets from the register file's address, one host register.
+    /// the loop counters, the load and store host TLBs and the branch predictor's
+    /// counters (as many as the profile has), so that the loop reaches all of it at
+    /// fixed offsets from the register file's address, one host register.
     let loopMemory: UnsafeMutableRawPointer
     static let loopCountersOffset = 320
     static let loadTLBOffset = 512
     static let storeTLBOffset = loadTLBOffset + HostTLB.entries * MemoryLayout<HostTLBEntry>.stride
-    static let loopMemorySize = storeTLBOffset + HostTLB.entries * MemoryLayout<HostTLBEntry>.stride
+    static let predictorOffset = storeTLBOffset + HostTLB.entries * MemoryLayout<HostTLBEntry>.stride
     /// Whether a batch is running (then the current instruction has been fetched).
     var inBatch = false
 
@@ -143,15 +145,18 @@ public final class Hart {
 
     init(id: Int, machine: Machine, bus: Bus, sharedL2: CacheModel) {
         self.id = id
-        timing = TimingModel(profile: machine.configuration.profile, sharedL2: sharedL2)
-        timingEnabled = machine.configuration.timing
-        self.machine = machine
-        self.bus = bus
         let c = machine.configuration
         // The registers end before the counters, the counters before the TLBs.
         precondition(33 * MemoryLayout<UInt64>.stride <= Hart.loopCountersOffset
                      && Hart.loopCountersOffset + MemoryLayout<LoopCounters>.stride <= Hart.loadTLBOffset)
-        loopMemory = .allocate(byteCount: Hart.loopMemorySize, alignment: 64)
+        loopMemory = .allocate(byteCount: Hart.predictorOffset + c.profile.branchPredictorEntries, alignment: 64)
+        loopCounters = (loopMemory + Hart.loopCountersOffset).bindMemory(to: LoopCounters.self, capacity: 1)
+        loopCounters.initialize(to: LoopCounters())
+        timing = TimingModel(profile: c.profile, sharedL2: sharedL2, counters: loopCounters,
+                             predictorTable: (loopMemory + Hart.predictorOffset).bindMemory(to: UInt8.self, capacity: c.profile.branchPredictorEntries))
+        timingEnabled = c.timing
+        self.machine = machine
+        self.bus = bus
         mmu = MMU(bus: bus, itlb: c.itlb, dtlb: c.dtlb, l2tlb: c.l2tlb,
                   loadTable: (loopMemory + Hart.loadTLBOffset).bindMemory(to: HostTLBEntry.self, capacity: HostTLB.entries),
                   storeTable: (loopMemory + Hart.storeTLBOffset).bindMemory(to: HostTLBEntry.self, capacity: HostTLB.entries))
@@ -163,8 +168,6 @@ public final class Hart {
             let t = timing, load = UInt64(c.profile.cycles.load)
             mmu.pageTableReadCost = { host in load &+ t.pageTableRead(host: host) }
         }
-        loopCounters = (loopMemory + Hart.loopCountersOffset).bindMemory(to: LoopCounters.self, capacity: 1)
-        loopCounters.initialize(to: LoopCounters())
         registers = loopMemory.bindMemory(to: UInt64.self, capacity: 33)
         registers.initialize(repeating: 0, count: 33)
         decodeCache = .allocate(capacity: Hart.decodeCacheEntries)

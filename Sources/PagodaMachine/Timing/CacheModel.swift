@@ -138,26 +138,17 @@ struct CacheModel {
     }
 }
 
-/// A bimodal branch predictor: a table of 2-bit saturating counters indexed by pc.
-/// A struct over pointer memory, like `CacheModel`.
+/// A bimodal branch predictor: a table of 2-bit saturating counters indexed by pc, in
+/// memory its owner provides (the hart's loop memory, which the loop reaches at a
+/// fixed offset); the owner counts branches and mispredictions.
 struct BranchPredictor {
-    private let counters: UnsafeMutablePointer<UInt8>
-    private let mask: UInt64
-    /// Mispredictions (the hart counts the branches).
-    private let counts: UnsafeMutablePointer<UInt64>
-    var mispredictions: UInt64 { counts.pointee }
+    let counters: UnsafeMutablePointer<UInt8>
+    let mask: UInt64
 
-    init(entries: Int) {
-        counters = .allocate(capacity: entries)
+    init(counters: UnsafeMutablePointer<UInt8>, entries: Int) {
+        self.counters = counters
         counters.initialize(repeating: 1, count: entries)  // weakly not taken
         mask = UInt64(entries - 1)
-        counts = .allocate(capacity: 1)
-        counts.initialize(to: 0)
-    }
-
-    func deallocate() {
-        counters.deallocate()
-        counts.deallocate()
     }
 
     /// Records the outcome of the branch at `pc`; returns whether it was predicted.
@@ -165,18 +156,16 @@ struct BranchPredictor {
     /// A counter saturated the way the branch went predicted it and stays as it is,
     /// so nothing changes.
     @inline(__always)
-    @discardableResult
     func update(pc: UInt64, taken: Bool, mask constant: UInt64? = nil) -> Bool {
-        let c = counters + Int(truncatingIfNeeded: (pc &>> 1) & (constant ?? mask))
-        if c.pointee == (taken ? 3 : 0) { return true }
-        return train(c, taken: taken)
+        BranchPredictor.update(counters + Int(truncatingIfNeeded: (pc &>> 1) & (constant ?? mask)), taken: taken)
     }
 
+    /// As `update`, given the branch's counter.
     @inline(__always)
-    private func train(_ c: UnsafeMutablePointer<UInt8>, taken: Bool) -> Bool {
+    static func update(_ c: UnsafeMutablePointer<UInt8>, taken: Bool) -> Bool {
         let v = c.pointee
+        if v == (taken ? 3 : 0) { return true }
         c.pointee = taken ? v + 1 : v - 1
-        if (v >= 2) != taken { counts.pointee &+= 1; return false }
-        return true
+        return (v >= 2) == taken
     }
 }

@@ -127,7 +127,10 @@ struct TimingCore {
     @inline(__always)
     func branch<T: TimingSwitch>(pc: UInt64, taken: Bool, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         counters.pointee.conditionalBranches &+= 1
-        predictor.update(pc: pc, taken: taken, mask: T.geometry?.predictorMask)
+        // The predictor's table, at its fixed offset from the counters in the loop memory.
+        let table = (UnsafeMutableRawPointer(counters) + (Hart.predictorOffset - Hart.loopCountersOffset)).assumingMemoryBound(to: UInt8.self)
+        let c = table + Int(truncatingIfNeeded: (pc &>> 1) & (T.geometry?.predictorMask ?? predictor.mask))
+        if !BranchPredictor.update(c, taken: taken) { counters.pointee.mispredictions &+= 1 }
     }
 }
 
@@ -139,8 +142,15 @@ public final class TimingModel {
     /// Whether the profile has the standard geometry (then the loop runs `TimingOnStandard`).
     let standardGeometry: Bool
 
-    init(profile: MachineProfile, sharedL2: CacheModel) {
+    /// The hart's loop counters, which count branches and mispredictions.
+    private let counters: UnsafeMutablePointer<Hart.LoopCounters>
+
+    /// A hart's model, whose predictor counters are `predictorTable` (as many as the
+    /// profile has).
+    init(profile: MachineProfile, sharedL2: CacheModel, counters: UnsafeMutablePointer<Hart.LoopCounters>,
+         predictorTable: UnsafeMutablePointer<UInt8>) {
         self.profile = profile
+        self.counters = counters
         standardGeometry = TimingGeometry(profile) == .standard
         let extraCycles = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
         extraCycles.initialize(repeating: 0, count: 256)
@@ -152,7 +162,7 @@ public final class TimingModel {
         let c = profile.cycles
         core = TimingCore(
             l1i: CacheModel(profile.l1i), l1d: CacheModel(profile.l1d), l2: sharedL2,
-            predictor: BranchPredictor(entries: profile.branchPredictorEntries),
+            predictor: BranchPredictor(counters: predictorTable, entries: profile.branchPredictorEntries),
             extraCycles: extraCycles, breakdown: breakdown, fetches: fetches,
             l1iShift: UInt64(profile.l1i.lineBytes.trailingZeroBitCount),
             l1dShift: UInt64(profile.l1d.lineBytes.trailingZeroBitCount),
@@ -165,7 +175,6 @@ public final class TimingModel {
     deinit {
         core.l1i.deallocate()
         core.l1d.deallocate()
-        core.predictor.deallocate()
         core.breakdown.deallocate()
         core.extraCycles.deallocate()
         core.fetches.deallocate()
@@ -191,7 +200,7 @@ public final class TimingModel {
     /// Where the cycles went, beyond one per instruction.
     var breakdown: CycleBreakdown {
         var b = core.breakdown.pointee
-        b.branchMispredictions = core.predictor.mispredictions &* core.mispredictPenalty
+        b.branchMispredictions = mispredictions &* core.mispredictPenalty
         return b
     }
 
@@ -223,5 +232,5 @@ public final class TimingModel {
     /// L1D hits, given the hart's fast data accesses (the cache counts the others).
     func l1dHits(fastAccesses: UInt64) -> UInt64 { fastAccesses &+ core.l1d.hits }
     var l1dMisses: UInt64 { core.l1d.misses }
-    var mispredictions: UInt64 { core.predictor.mispredictions }
+    var mispredictions: UInt64 { counters.pointee.mispredictions }
 }
