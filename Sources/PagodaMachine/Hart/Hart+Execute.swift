@@ -145,7 +145,7 @@ extension Hart {
                 // cache here (the block's other instructions on the line hit the line
                 // just fetched, which changes nothing), and the fetch of each line after
                 // it at its line-fetch entry.
-                if T.enabled && host != 0 { tm.fetch(host: host, T.self) }
+                if T.enabled && host != 0 { tm.fetch(host: host, counters, T.self) }
                 taken: do { block: while true {
 
                     switch e.pointee.op {
@@ -267,7 +267,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -279,7 +279,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt8.self))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -291,7 +291,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int16.self)))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -303,7 +303,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt16.self))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -315,7 +315,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -327,7 +327,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt32.self))
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -339,7 +339,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(loadTLB, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = p.load(as: UInt64.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -353,7 +353,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(storeTLB, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -365,7 +365,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(storeTLB, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), as: UInt16.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -377,7 +377,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(storeTLB, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt32(truncatingIfNeeded: x[e.rs2]), as: UInt32.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -389,7 +389,7 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(storeTLB, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), T.self) }
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: x[e.rs2], as: UInt64.self)
                         } else {
                             settle(n &+ (e - ep), through: e, counters, T.self)
@@ -427,7 +427,7 @@ extension Hart {
                             // back here): the code goes on on another line, fetched now.
                             n &-= 1
                             left &+= 1
-                            tm.fetch(host: host &+ UInt(truncatingIfNeeded: e.offset), T.self)
+                            tm.fetch(host: host &+ UInt(truncatingIfNeeded: e.offset), counters, T.self)
                         }
                     case .fenceI:
                         // As fence; only shootdown accounting looks at it.

@@ -97,14 +97,23 @@ public final class Hart {
     let loopCounters: UnsafeMutablePointer<LoopCounters>
 
     /// The memory the inner loop works in: one allocation holding the register file,
-    /// the loop counters, the load and store host TLBs and the branch predictor's
-    /// counters (as many as the profile has), so that the loop reaches all of it at
-    /// fixed offsets from the register file's address, one host register.
+    /// the loop counters, the load and store host TLBs, the branch predictor's counters
+    /// and the L1 caches' most recent lines (as many as the profile has; see
+    /// `loopMemoryLayout`), so that the loop reaches all of it at fixed offsets from the
+    /// register file's address, one host register.
     let loopMemory: UnsafeMutableRawPointer
     static let loopCountersOffset = 320
     static let loadTLBOffset = 512
     static let storeTLBOffset = loadTLBOffset + HostTLB.entries * MemoryLayout<HostTLBEntry>.stride
     static let predictorOffset = storeTLBOffset + HostTLB.entries * MemoryLayout<HostTLBEntry>.stride
+
+    /// Where the L1 caches' most recent lines go, after the predictor's counters (the
+    /// L1D's first, at a multiple of 64 bytes), and the size of the whole loop memory.
+    static func loopMemoryLayout(_ p: MachineProfile) -> (l1dRecent: Int, l1iRecent: Int, size: Int) {
+        let l1d = predictorOffset + (p.branchPredictorEntries + 63) & ~63
+        let l1i = l1d + CacheModel.sets(p.l1d) * MemoryLayout<UInt64>.stride
+        return (l1d, l1i, l1i + CacheModel.sets(p.l1i) * MemoryLayout<UInt64>.stride)
+    }
     /// Whether a batch is running (then the current instruction has been fetched).
     var inBatch = false
 
@@ -149,11 +158,14 @@ public final class Hart {
         // The registers end before the counters, the counters before the TLBs.
         precondition(33 * MemoryLayout<UInt64>.stride <= Hart.loopCountersOffset
                      && Hart.loopCountersOffset + MemoryLayout<LoopCounters>.stride <= Hart.loadTLBOffset)
-        loopMemory = .allocate(byteCount: Hart.predictorOffset + c.profile.branchPredictorEntries, alignment: 64)
+        let layout = Hart.loopMemoryLayout(c.profile)
+        loopMemory = .allocate(byteCount: layout.size, alignment: 64)
         loopCounters = (loopMemory + Hart.loopCountersOffset).bindMemory(to: LoopCounters.self, capacity: 1)
         loopCounters.initialize(to: LoopCounters())
         timing = TimingModel(profile: c.profile, sharedL2: sharedL2, counters: loopCounters,
-                             predictorTable: (loopMemory + Hart.predictorOffset).bindMemory(to: UInt8.self, capacity: c.profile.branchPredictorEntries))
+                             predictorTable: (loopMemory + Hart.predictorOffset).bindMemory(to: UInt8.self, capacity: c.profile.branchPredictorEntries),
+                             l1iRecent: (loopMemory + layout.l1iRecent).bindMemory(to: UInt64.self, capacity: CacheModel.sets(c.profile.l1i)),
+                             l1dRecent: (loopMemory + layout.l1dRecent).bindMemory(to: UInt64.self, capacity: CacheModel.sets(c.profile.l1d)))
         timingEnabled = c.timing
         self.machine = machine
         self.bus = bus

@@ -26,13 +26,15 @@ struct CacheModel {
         var hints: UnsafeMutablePointer<UInt16>
         /// The clock of the stamps.
         var clock: UInt64 = 0
+        /// Whether `recent` is the cache's own memory (or its owner's).
+        var ownsRecent: Bool
         /// Accesses through `access` (`lookUp` leaves the count to its caller).
         var accesses: UInt64 = 0
         var misses: UInt64 = 0
     }
     /// Each set's most recently used line (`.max`, which no line is, for none): a hit on
     /// it changes nothing.
-    private let recent: UnsafeMutablePointer<UInt64>
+    let recent: UnsafeMutablePointer<UInt64>
     private let setMask: UInt64
     private let state: UnsafeMutablePointer<State>
 
@@ -42,8 +44,13 @@ struct CacheModel {
     var hits: UInt64 { accesses &- misses }
     var misses: UInt64 { state.pointee.misses }
 
-    init(_ c: MachineProfile.Cache) {
-        let sets = c.sizeBytes / (c.lineBytes * c.ways)
+    /// The number of sets of a cache of that shape.
+    static func sets(_ c: MachineProfile.Cache) -> Int { c.sizeBytes / (c.lineBytes * c.ways) }
+
+    /// A cache of that shape, empty; its sets' most recent lines in `recent` (room for
+    /// one per set, which its owner deallocates) if given.
+    init(_ c: MachineProfile.Cache, recent given: UnsafeMutablePointer<UInt64>? = nil) {
+        let sets = CacheModel.sets(c)
         let lines = sets * c.ways
         let tags = UnsafeMutablePointer<UInt64>.allocate(capacity: lines)
         tags.initialize(repeating: 0, count: lines)
@@ -55,18 +62,19 @@ struct CacheModel {
         let hintCount = 1 << hintBits
         let hints = UnsafeMutablePointer<UInt16>.allocate(capacity: hintCount)
         hints.initialize(repeating: 0, count: hintCount)
-        recent = .allocate(capacity: sets)
+        recent = given ?? .allocate(capacity: sets)
         recent.initialize(repeating: .max, count: sets)
         setMask = UInt64(sets - 1)
         state = .allocate(capacity: 1)
-        state.initialize(to: State(hintShift: UInt64(64 - hintBits), ways: c.ways, tags: tags, stamps: stamps, hints: hints))
+        state.initialize(to: State(hintShift: UInt64(64 - hintBits), ways: c.ways, tags: tags, stamps: stamps, hints: hints,
+                                   ownsRecent: given == nil))
     }
 
     func deallocate() {
         state.pointee.tags.deallocate()
         state.pointee.stamps.deallocate()
         state.pointee.hints.deallocate()
-        recent.deallocate()
+        if state.pointee.ownsRecent { recent.deallocate() }
         state.deallocate()
     }
 
@@ -79,11 +87,12 @@ struct CacheModel {
     }
 
     /// As `access`, counting only a miss: for callers that count accesses themselves.
-    /// `setMask`, when given, is the cache's own (a constant in a specialised loop).
+    /// `setMask` and `recent`, when given, are the cache's own (in a specialised loop,
+    /// a constant and a fixed offset from its memory).
     @inline(__always)
-    func lookUp(line: UInt64, setMask mask: UInt64? = nil) -> Bool {
+    func lookUp(line: UInt64, setMask mask: UInt64? = nil, recent at: UnsafeMutablePointer<UInt64>? = nil) -> Bool {
         let set = Int(truncatingIfNeeded: line & (mask ?? setMask))
-        if recent[set] == line { return true }
+        if (at ?? recent)[set] == line { return true }
         return accessOlder(line, set)
     }
 

@@ -32,19 +32,25 @@ struct TimingGeometry: Equatable {
     var l1dShift: UInt64
     var l1dSetMask: UInt64
     var predictorMask: UInt64
+    /// Where the L1 caches' most recent lines are in the hart's loop memory.
+    var l1iRecentOffset: Int
+    var l1dRecentOffset: Int
 
     /// The default profile's (`TimingModelTests` checks that they agree).
     static var standard: TimingGeometry {
-        TimingGeometry(l1iShift: 6, l1iSetMask: 63, l1dShift: 6, l1dSetMask: 63, predictorMask: 1023)
+        TimingGeometry(l1iShift: 6, l1iSetMask: 63, l1dShift: 6, l1dSetMask: 63, predictorMask: 1023,
+                       l1iRecentOffset: Hart.predictorOffset + 1024 + 64 * 8, l1dRecentOffset: Hart.predictorOffset + 1024)
     }
 }
 
 extension TimingGeometry {
     init(_ p: MachineProfile) {
-        func sets(_ c: MachineProfile.Cache) -> UInt64 { UInt64(c.sizeBytes / (c.lineBytes * c.ways)) }
+        func sets(_ c: MachineProfile.Cache) -> UInt64 { UInt64(CacheModel.sets(c)) }
+        let layout = Hart.loopMemoryLayout(p)
         self.init(l1iShift: UInt64(p.l1i.lineBytes.trailingZeroBitCount), l1iSetMask: sets(p.l1i) - 1,
                   l1dShift: UInt64(p.l1d.lineBytes.trailingZeroBitCount), l1dSetMask: sets(p.l1d) - 1,
-                  predictorMask: UInt64(p.branchPredictorEntries - 1))
+                  predictorMask: UInt64(p.branchPredictorEntries - 1),
+                  l1iRecentOffset: layout.l1iRecent, l1dRecentOffset: layout.l1dRecent)
     }
 }
 
@@ -98,9 +104,17 @@ struct TimingCore {
     /// instructions are on the same line: hits on the most recent line of its set, which
     /// change nothing). The loop counts the fetches themselves.
     @inline(__always)
-    func fetch<T: TimingSwitch>(host: UInt, _: T.Type) {
+    func fetch<T: TimingSwitch>(host: UInt, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         let line = UInt64(host) &>> (T.geometry?.l1iShift ?? l1iShift)
-        if !l1i.lookUp(line: line, setMask: T.geometry?.l1iSetMask) { fetchMiss(line: line) }
+        let recent: UnsafeMutablePointer<UInt64>? = T.geometry.map { TimingCore.loopMemory(counters, at: $0.l1iRecentOffset) }
+        if !l1i.lookUp(line: line, setMask: T.geometry?.l1iSetMask, recent: recent) { fetchMiss(line: line) }
+    }
+
+    /// The loop memory at `offset`, found from the loop counters in it (a fixed offset
+    /// from the register file, which the loop keeps in a host register).
+    @inline(__always)
+    static func loopMemory<P>(_ counters: UnsafeMutablePointer<Hart.LoopCounters>, at offset: Int) -> UnsafeMutablePointer<P> {
+        (UnsafeMutableRawPointer(counters) + (offset - Hart.loopCountersOffset)).assumingMemoryBound(to: P.self)
     }
 
     @inline(never)
@@ -111,9 +125,10 @@ struct TimingCore {
     /// A data access at host address `host` from the loop's fast path, which counts it
     /// (`LoopCounters.fastDataAccesses`).
     @inline(__always)
-    func data<T: TimingSwitch>(host: UInt, _: T.Type) {
+    func data<T: TimingSwitch>(host: UInt, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         let line = UInt64(host) &>> (T.geometry?.l1dShift ?? l1dShift)
-        if !l1d.lookUp(line: line, setMask: T.geometry?.l1dSetMask) { dataMiss(line: line) }
+        let recent: UnsafeMutablePointer<UInt64>? = T.geometry.map { TimingCore.loopMemory(counters, at: $0.l1dRecentOffset) }
+        if !l1d.lookUp(line: line, setMask: T.geometry?.l1dSetMask, recent: recent) { dataMiss(line: line) }
     }
 
     @inline(never)
@@ -127,8 +142,7 @@ struct TimingCore {
     @inline(__always)
     func branch<T: TimingSwitch>(pc: UInt64, taken: Bool, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         counters.pointee.conditionalBranches &+= 1
-        // The predictor's table, at its fixed offset from the counters in the loop memory.
-        let table = (UnsafeMutableRawPointer(counters) + (Hart.predictorOffset - Hart.loopCountersOffset)).assumingMemoryBound(to: UInt8.self)
+        let table: UnsafeMutablePointer<UInt8> = TimingCore.loopMemory(counters, at: Hart.predictorOffset)
         let c = table + Int(truncatingIfNeeded: (pc &>> 1) & (T.geometry?.predictorMask ?? predictor.mask))
         if !BranchPredictor.update(c, taken: taken) { counters.pointee.mispredictions &+= 1 }
     }
@@ -148,7 +162,8 @@ public final class TimingModel {
     /// A hart's model, whose predictor counters are `predictorTable` (as many as the
     /// profile has).
     init(profile: MachineProfile, sharedL2: CacheModel, counters: UnsafeMutablePointer<Hart.LoopCounters>,
-         predictorTable: UnsafeMutablePointer<UInt8>) {
+         predictorTable: UnsafeMutablePointer<UInt8>, l1iRecent: UnsafeMutablePointer<UInt64>,
+         l1dRecent: UnsafeMutablePointer<UInt64>) {
         self.profile = profile
         self.counters = counters
         standardGeometry = TimingGeometry(profile) == .standard
@@ -161,7 +176,7 @@ public final class TimingModel {
         fetches.initialize(to: 0)
         let c = profile.cycles
         core = TimingCore(
-            l1i: CacheModel(profile.l1i), l1d: CacheModel(profile.l1d), l2: sharedL2,
+            l1i: CacheModel(profile.l1i, recent: l1iRecent), l1d: CacheModel(profile.l1d, recent: l1dRecent), l2: sharedL2,
             predictor: BranchPredictor(counters: predictorTable, entries: profile.branchPredictorEntries),
             extraCycles: extraCycles, breakdown: breakdown, fetches: fetches,
             l1iShift: UInt64(profile.l1i.lineBytes.trailingZeroBitCount),
