@@ -70,8 +70,11 @@ extension Hart {
 
         // `left` counts down the instructions the batch may still attempt (retired, or
         // ended in an exception: a stream of exceptions, a trap handler that itself
-        // traps, still ends the batch); `n` counts those retired.
+        // traps, still ends the batch); `excepted` counts those that ended in an
+        // exception, so `budget - left - excepted` were retired. With timing off, `n`
+        // counts those retired as well (see `retired`).
         var left = budget
+        var excepted = 0
         var n = 0
         // A taken branch or a block's end whose next block is on its page but not linked yet.
         var linkFrom: UnsafeMutablePointer<BlockEntry>? = nil
@@ -104,10 +107,11 @@ extension Hart {
                     fetchHost = UInt(bitPattern: fetchPage)
                     continue execution
                 }
-                inFlight = UInt64(truncatingIfNeeded: n)
+                inFlight = UInt64(truncatingIfNeeded: Hart.retired(T.self, n, budget, left, excepted))
                 if T.enabled { counters.pointee.executionInFlight = 0 }
                 guard let raw = fetchSlow(pc, tag: &fetchTag, page: &fetchPage) else {
                     left &-= 1
+                    excepted &+= 1
                     inBatch = false
                     raisePending(pc: pc)
                     inBatch = true
@@ -209,7 +213,7 @@ extension Hart {
                                 let ran = Int(bitPattern: (UInt(bitPattern: e) &- UInt(bitPattern: ep)) &>> 4)
                                 if let target = e.pointee.linkedExit, left &- ran >= BlockCache.maxLength {
                                     left &-= ran
-                                    n &+= ran
+                                    if !T.enabled { n &+= ran }
                                     if T.enabled {
                                         counters.pointee.executionCharged &+= e.pointee.cyclesBefore
                                         host = fetchHost &+ UInt(truncatingIfNeeded: pc &- fetchTag)
@@ -270,7 +274,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 1) else { break exception }
                             x[e.rd] = UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: v)))
@@ -282,7 +286,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt8.self))
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 1) else { break exception }
                             x[e.rd] = v
@@ -294,7 +298,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int16.self)))
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 2) else { break exception }
                             x[e.rd] = UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: v)))
@@ -306,7 +310,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt16.self))
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 2) else { break exception }
                             x[e.rd] = v
@@ -318,7 +322,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 4) else { break exception }
                             x[e.rd] = Hart.sext32(v)
@@ -330,7 +334,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt32.self))
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 4) else { break exception }
                             x[e.rd] = v
@@ -342,7 +346,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = p.load(as: UInt64.self)
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard let v = loadSlow(va, size: 8) else { break exception }
                             x[e.rd] = v
@@ -356,7 +360,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 1, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
@@ -368,7 +372,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), as: UInt16.self)
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 2, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
@@ -380,7 +384,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt32(truncatingIfNeeded: x[e.rs2]), as: UInt32.self)
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 4, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
@@ -392,7 +396,7 @@ extension Hart {
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: x[e.rs2], as: UInt64.self)
                         } else {
-                            settle(n &+ (e - ep), through: e, counters, T.self)
+                            settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                             guard storeSlow(va, size: 8, value: x[e.rs2]) else { break exception }
                             if batchMustEnd { endBatch = true }
@@ -400,19 +404,19 @@ extension Hart {
 
                     // MARK: Atomics
                     case .lrW, .lrD:
-                        settle(n &+ (e - ep), through: e, counters, T.self)
+                        settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                         checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                         guard let v = loadReserved(x[e.rs1], size: e.pointee.op == .lrW ? 4 : 8) else { break exception }
                         x[e.rd] = v
                     case .scW, .scD:
-                        settle(n &+ (e - ep), through: e, counters, T.self)
+                        settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                         checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                         guard let v = storeConditional(x[e.rs1], size: e.pointee.op == .scW ? 4 : 8, value: x[e.rs2]) else { break exception }
                         x[e.rd] = v
                         if bus.codePages.epoch != blocks.epoch { endBatch = true }
                     case .amoswapW, .amoaddW, .amoxorW, .amoandW, .amoorW, .amominW, .amomaxW, .amominuW, .amomaxuW,
                          .amoswapD, .amoaddD, .amoxorD, .amoandD, .amoorD, .amominD, .amomaxD, .amominuD, .amomaxuD:
-                        settle(n &+ (e - ep), through: e, counters, T.self)
+                        settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                         checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
                         guard let v = atomicMemoryOperation(e.pointee.op, x[e.rs1], operand: x[e.rs2]) else { break exception }
                         x[e.rd] = v
@@ -425,18 +429,17 @@ extension Hart {
                         if T.enabled && e.isLineFetch {
                             // Not an instruction (the block's run counts it, so take it
                             // back here): the code goes on on another line, fetched now.
-                            n &-= 1
                             left &+= 1
                             tm.fetch(host: host &+ UInt(truncatingIfNeeded: e.offset), counters, T.self)
                         }
                     case .fenceI:
                         // As fence; only shootdown accounting looks at it.
-                        settle(n &+ (e - ep), through: e, counters, T.self)
+                        settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                         fenceI()
 
                     // MARK: System (each ends its block)
                     case .csrrw, .csrrs, .csrrc, .csrrwi, .csrrsi, .csrrci:
-                        settle(n &+ (e - ep), through: e, counters, T.self)
+                        settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                         guard let old = executeCSR(e.decoded, source: x[e.rs1]) else { break exception }
                         x[e.rd] = old
                         fetchTag = HostTLB.invalidTag  // satp, mstatus or PMP may have changed
@@ -456,7 +459,7 @@ extension Hart {
                         pendingValue = 0
                         break exception
                     case .mret:
-                        settle(n &+ (e - ep) &+ 1, through: e, counters, T.self)
+                        settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep) &+ 1, through: e, counters, T.self)
                         inBatch = false
                         defer { inBatch = true }
                         guard returnFromMachineTrap() else { illegal(e.decoded); break exception }
@@ -465,7 +468,7 @@ extension Hart {
                         endBatch = true
                         break block
                     case .sret:
-                        settle(n &+ (e - ep) &+ 1, through: e, counters, T.self)
+                        settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep) &+ 1, through: e, counters, T.self)
                         inBatch = false
                         defer { inBatch = true }
                         guard returnFromSupervisorTrap() else { illegal(e.decoded); break exception }
@@ -482,7 +485,7 @@ extension Hart {
                     case .sfenceVMA:
                         guard privilege == .machine || (privilege == .supervisor && mstatus & MStatus.tvm == 0)
                         else { illegal(e.decoded); break exception }
-                        settle(n &+ (e - ep), through: e, counters, T.self)
+                        settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                         fenceVMA(e.decoded, x[e.rs1], x[e.rs2])
                         fetchTag = HostTLB.invalidTag
                         fetchHost = 0
@@ -500,7 +503,7 @@ extension Hart {
                 // Left by a jump, a system instruction, the block's end or a slow path.
                 let ran = Int(bitPattern: (UInt(bitPattern: e) &- UInt(bitPattern: ep)) &>> 4)
                 left &-= ran
-                n &+= ran
+                if !T.enabled { n &+= ran }
                 if T.enabled { counters.pointee.executionCharged &+= e.pointee.cyclesBefore }
                 if endBatch { break execution }
                 continue execution
@@ -508,7 +511,7 @@ extension Hart {
                 // Left by a taken branch (`e`); pc is its target.
                 let ran = e.pointee.branchRan
                 left &-= ran
-                n &+= ran
+                if !T.enabled { n &+= ran }
                 if T.enabled { counters.pointee.executionCharged &+= (e + 1).pointee.cyclesBefore &+ tm.takenExtra }
                 // A branch to its own page runs the target block straight away once linked
                 // to it, while the budget holds a whole block.
@@ -524,10 +527,11 @@ extension Hart {
             // An exception at entry i: it did not retire.
             let ran = Int(bitPattern: (UInt(bitPattern: e) &- UInt(bitPattern: ep)) &>> 4)
             left &-= ran &+ 1
-            n &+= ran
-            inFlight = UInt64(truncatingIfNeeded: n)
+            excepted &+= 1
+            if !T.enabled { n &+= ran }
+            inFlight = UInt64(truncatingIfNeeded: Hart.retired(T.self, n, budget, left, excepted))
             if T.enabled {
-                // The instruction raising it was fetched (`n` does not count it), and is
+                // The instruction raising it was fetched (not retired), and is
                 // charged its cycles.
                 tm.fetches.pointee &+= 1
                 counters.pointee.executionCharged &+= (e + 1).pointee.cyclesBefore
@@ -542,19 +546,27 @@ extension Hart {
         }
         blocks.restore()
         self.pc = pc
-        let retired = UInt64(truncatingIfNeeded: n)
+        let retired = UInt64(truncatingIfNeeded: Hart.retired(T.self, n, budget, left, excepted))
         if mcountinhibit & 4 == 0 { retiredBase &+= retired }
         if mcountinhibit & 1 == 0 { cyclesBase &+= retired }
         inFlight = 0
         if T.enabled {
             // Every instruction retired was fetched; the batch's execution cycles go
             // into the breakdown.
-            tm.fetches.pointee &+= UInt64(truncatingIfNeeded: n)
+            tm.fetches.pointee &+= retired
             tm.breakdown.pointee.execution &+= counters.pointee.executionCharged
             counters.pointee.executionCharged = 0
             counters.pointee.executionInFlight = 0
         }
         return budget &- left
+    }
+
+    /// The instructions the batch has retired: `budget - left - excepted`, or with
+    /// timing off `n`, which counts them too (each loop keeps its own count in
+    /// registers better).
+    @inline(__always)
+    private static func retired<T: TimingSwitch>(_: T.Type, _ n: Int, _ budget: Int, _ left: Int, _ excepted: Int) -> Int {
+        T.enabled ? budget &- left &- excepted : n
     }
 
     /// Before a slow path inside a block, at entry `e`: the instructions retired so far
