@@ -29,7 +29,8 @@ struct BlockEntry {
         // and its link.
         raw = BlockEntry.isBranch(d.op) ? d.raw & 3 | UInt32(truncatingIfNeeded: index + 1) << 3 : d.raw
         op = d.op
-        rd = d.rd
+        // A conditional branch writes no register: its rd bits are its immediate's.
+        rd = BlockEntry.isBranch(d.op) ? 32 : d.rd
         rs1 = d.rs1
         rs2 = d.rs2
         self.offset = offset
@@ -55,6 +56,11 @@ struct BlockEntry {
 
     /// For a conditional branch: the entries up to and including it.
     var branchRan: Int { @inline(__always) get { Int(truncatingIfNeeded: raw >> 3 & 0x7F) } }
+
+    /// For a conditional branch, with timing on: its target is on the instruction-cache
+    /// line the branch itself was fetched from, so fetching it again changes nothing
+    /// (rd, which branches do not write, holds 1 then, and 32 otherwise).
+    var targetOnBranchLine: Bool { @inline(__always) get { rd == 1 } }
 
     /// The arena index of the block the branch is linked to, if any.
     var linkedBlock: Int? {
@@ -283,7 +289,10 @@ extension Hart {
             let follow = d.op == .jal && targetOnPage && count + 1 < BlockCache.maxLength && (!timed || lineOf(target) == line)
             if follow { d.rs1 = 1 }
             var entry = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing, index: count)
-            if BlockEntry.isBranch(d.op) && targetOnPage { entry.raw |= BlockEntry.linkableBit }
+            if BlockEntry.isBranch(d.op) && targetOnPage {
+                entry.raw |= BlockEntry.linkableBit
+                if timed && lineOf(target) == line { entry.rd = 1 }
+            }
             blocks.entries[first + count] = entry
             count += 1
             offset = follow ? target : offset + Int(d.length)

@@ -144,12 +144,12 @@ extension Hart {
             // instruction), so the loop needs no count of its own.
             var e = ep
             var endBatch = false
+            // With timing on, the fetch of the block's first line goes through the cache
+            // here, or where a link leads to the block (the block's other instructions on
+            // the line hit the line just fetched, which changes nothing), and the fetch
+            // of each line after it at its line-fetch entry.
+            if T.enabled && host != 0 { tm.fetch(host: host, counters, T.self) }
             exception: do { again: while true {
-                // With timing on, the fetch of the block's first line goes through the
-                // cache here (the block's other instructions on the line hit the line
-                // just fetched, which changes nothing), and the fetch of each line after
-                // it at its line-fetch entry.
-                if T.enabled && host != 0 { tm.fetch(host: host, counters, T.self) }
                 taken: do { block: while true {
 
                     switch e.pointee.op {
@@ -217,6 +217,7 @@ extension Hart {
                                     if T.enabled {
                                         counters.pointee.executionCharged &+= e.pointee.cyclesBefore
                                         host = fetchHost &+ UInt(truncatingIfNeeded: pc &- fetchTag)
+                                        tm.fetch(host: host, counters, T.self)
                                     }
                                     ep = arena + target
                                     e = ep
@@ -516,9 +517,14 @@ extension Hart {
                 // A branch to its own page runs the target block straight away once linked
                 // to it, while the budget holds a whole block.
                 if let target = e.pointee.linkedBlock, left >= BlockCache.maxLength {
+                    if T.enabled {
+                        host = fetchHost &+ UInt(truncatingIfNeeded: pc &- fetchTag)
+                        // A target on the line the branch was fetched from hits that line,
+                        // the most recent fetched: nothing changes.
+                        if !e.pointee.targetOnBranchLine { tm.fetch(host: host, counters, T.self) }
+                    }
                     ep = arena + target
                     e = ep
-                    if T.enabled { host = fetchHost &+ UInt(truncatingIfNeeded: pc &- fetchTag) }
                     continue again
                 }
                 if e.pointee.linkable { linkFrom = e }
