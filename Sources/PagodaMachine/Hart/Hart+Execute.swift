@@ -26,10 +26,13 @@ extension Hart {
         UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: v)))
     }
 
-    /// The host address for an access of (alignMask + 1) bytes at `va`, on a host TLB hit.
+    /// The host address for an access of (alignMask + 1) bytes at `va`, on a hit in the
+    /// host TLB at `tlbOffset` in the loop memory that starts with the register file `x`
+    /// (one addressing mode from the register the loop keeps `x` in).
     @inline(__always)
-    static func hostAddress(_ tlb: UnsafeMutablePointer<HostTLBEntry>, _ va: UInt64, _ alignMask: UInt64) -> UnsafeMutableRawPointer? {
-        let e = tlb + HostTLB.index(va)
+    static func hostAddress(_ x: UnsafeMutablePointer<UInt64>, _ tlbOffset: Int, _ va: UInt64, _ alignMask: UInt64) -> UnsafeMutableRawPointer? {
+        let e = (UnsafeMutableRawPointer(x) + (tlbOffset &+ HostTLB.index(va) &* MemoryLayout<HostTLBEntry>.stride))
+            .assumingMemoryBound(to: HostTLBEntry.self)
         return e.pointee.tag == va & (~0xFFF | alignMask) ? e.pointee.page + Int(va & 0xFFF) : nil
     }
 
@@ -50,9 +53,6 @@ extension Hart {
         let tm = timing.core
         let cache = decodeCache
         let cacheMask = UInt64(Hart.decodeCacheEntries - 1)
-        // The host TLBs and counters at their fixed offsets from the register file.
-        let loadTLB = (UnsafeMutableRawPointer(x) + Hart.loadTLBOffset).assumingMemoryBound(to: HostTLBEntry.self)
-        let storeTLB = (UnsafeMutableRawPointer(x) + Hart.storeTLBOffset).assumingMemoryBound(to: HostTLBEntry.self)
         checkBlockEpoch()
         let table = blocks.table
         let arena = blocks.entries
@@ -270,7 +270,7 @@ extension Hart {
                     // MARK: Loads
                     case .lb:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(loadTLB, va, 0) {
+                        if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
@@ -282,7 +282,7 @@ extension Hart {
                         }
                     case .lbu:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(loadTLB, va, 0) {
+                        if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt8.self))
@@ -294,7 +294,7 @@ extension Hart {
                         }
                     case .lh:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(loadTLB, va, 1) {
+                        if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int16.self)))
@@ -306,7 +306,7 @@ extension Hart {
                         }
                     case .lhu:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(loadTLB, va, 1) {
+                        if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt16.self))
@@ -318,7 +318,7 @@ extension Hart {
                         }
                     case .lw:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(loadTLB, va, 3) {
+                        if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
@@ -330,7 +330,7 @@ extension Hart {
                         }
                     case .lwu:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(loadTLB, va, 3) {
+                        if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt32.self))
@@ -342,7 +342,7 @@ extension Hart {
                         }
                     case .ld:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(loadTLB, va, 7) {
+                        if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = p.load(as: UInt64.self)
@@ -356,7 +356,7 @@ extension Hart {
                     // MARK: Stores
                     case .sb:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(storeTLB, va, 0) {
+                        if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
@@ -368,7 +368,7 @@ extension Hart {
                         }
                     case .sh:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(storeTLB, va, 1) {
+                        if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), as: UInt16.self)
@@ -380,7 +380,7 @@ extension Hart {
                         }
                     case .sw:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(storeTLB, va, 3) {
+                        if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt32(truncatingIfNeeded: x[e.rs2]), as: UInt32.self)
@@ -392,7 +392,7 @@ extension Hart {
                         }
                     case .sd:
                         let va = x[e.rs1] &+ e.imm
-                        if let p = Hart.hostAddress(storeTLB, va, 7) {
+                        if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
                             if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: x[e.rs2], as: UInt64.self)

@@ -98,7 +98,7 @@ public final class Hart {
 
     /// The memory the inner loop works in: one allocation holding the register file,
     /// the loop counters, the load and store host TLBs, the branch predictor's counters
-    /// and the L1 caches' most recent lines (as many as the profile has; see
+    /// and the L1 caches (their lines, stamps and hints, as many as the profile has; see
     /// `loopMemoryLayout`), so that the loop reaches all of it at fixed offsets from the
     /// register file's address, one host register.
     let loopMemory: UnsafeMutableRawPointer
@@ -107,12 +107,12 @@ public final class Hart {
     static let storeTLBOffset = loadTLBOffset + HostTLB.entries * MemoryLayout<HostTLBEntry>.stride
     static let predictorOffset = storeTLBOffset + HostTLB.entries * MemoryLayout<HostTLBEntry>.stride
 
-    /// Where the L1 caches' most recent lines go, after the predictor's counters (the
-    /// L1D's first, at a multiple of 64 bytes), and the size of the whole loop memory.
-    static func loopMemoryLayout(_ p: MachineProfile) -> (l1dRecent: Int, l1iRecent: Int, size: Int) {
+    /// Where the L1 caches' memory goes, after the predictor's counters (the L1D's
+    /// first, at a multiple of 64 bytes), and the size of the whole loop memory.
+    static func loopMemoryLayout(_ p: MachineProfile) -> (l1d: Int, l1i: Int, size: Int) {
         let l1d = predictorOffset + (p.branchPredictorEntries + 63) & ~63
-        let l1i = l1d + CacheModel.sets(p.l1d) * MemoryLayout<UInt64>.stride
-        return (l1d, l1i, l1i + CacheModel.sets(p.l1i) * MemoryLayout<UInt64>.stride)
+        let l1i = l1d + CacheModel.Layout.size(p.l1d)
+        return (l1d, l1i, l1i + CacheModel.Layout.size(p.l1i))
     }
     /// Whether a batch is running (then the current instruction has been fetched).
     var inBatch = false
@@ -164,8 +164,7 @@ public final class Hart {
         loopCounters.initialize(to: LoopCounters())
         timing = TimingModel(profile: c.profile, sharedL2: sharedL2, counters: loopCounters,
                              predictorTable: (loopMemory + Hart.predictorOffset).bindMemory(to: UInt8.self, capacity: c.profile.branchPredictorEntries),
-                             l1iRecent: (loopMemory + layout.l1iRecent).bindMemory(to: UInt64.self, capacity: CacheModel.sets(c.profile.l1i)),
-                             l1dRecent: (loopMemory + layout.l1dRecent).bindMemory(to: UInt64.self, capacity: CacheModel.sets(c.profile.l1d)))
+                             l1iMemory: loopMemory + layout.l1i, l1dMemory: loopMemory + layout.l1d)
         timingEnabled = c.timing
         self.machine = machine
         self.bus = bus

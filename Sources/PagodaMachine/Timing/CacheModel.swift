@@ -12,8 +12,8 @@
 /// any other resident line is usually one more compare. (A hash, not the line's low
 /// bits: arrays a power of two apart, which share a set, would share those too.)
 struct CacheModel {
-    /// Everything else the cache holds, behind one pointer.
-    private struct State {
+    /// Everything else the cache holds, in its memory after `recent`.
+    struct State {
         /// 64 less the bits of a hint's index: the top bits of the line's hash index it.
         var hintShift: UInt64
         var ways: Int
@@ -26,14 +26,41 @@ struct CacheModel {
         var hints: UnsafeMutablePointer<UInt16>
         /// The clock of the stamps.
         var clock: UInt64 = 0
-        /// Whether `recent` is the cache's own memory (or its owner's).
-        var ownsRecent: Bool
+        /// Whether the memory is the cache's own (or its owner's).
+        var ownsMemory: Bool
         /// Accesses through `access` (`lookUp` leaves the count to its caller).
         var accesses: UInt64 = 0
         var misses: UInt64 = 0
     }
+
+    /// Where a cache's parts lie in its memory, in bytes from its start: each set's
+    /// most recent line, the state, the tags, the stamps and the hints, each part at a
+    /// multiple of 64 bytes. Plain arithmetic on the shape, so that for a shape known
+    /// at compile time (`CacheShape`) the offsets are constants.
+    enum Layout {
+        @inline(__always) static func up(_ n: Int) -> Int { (n &+ 63) & ~63 }
+        @inline(__always) static func state(sets: Int) -> Int { up(sets &* 8) }
+        @inline(__always) static func tags(sets: Int) -> Int { state(sets: sets) &+ up(MemoryLayout<State>.stride) }
+        @inline(__always) static func stamps(sets: Int, ways: Int) -> Int { tags(sets: sets) &+ sets &* ways &* 8 }
+        @inline(__always) static func hints(sets: Int, ways: Int) -> Int { stamps(sets: sets, ways: ways) &+ sets &* ways &* 8 }
+        @inline(__always) static func size(sets: Int, ways: Int, hintBits: Int) -> Int {
+            up(hints(sets: sets, ways: ways) &+ (1 &<< hintBits) &* 2)
+        }
+        /// Four times as many hints as lines, up to a million.
+        static func hintBits(lines: Int) -> Int {
+            var bits = 0
+            while 1 << bits < 4 * lines && bits < 20 { bits += 1 }
+            return bits
+        }
+        /// The bytes a cache of that shape needs.
+        static func size(_ c: MachineProfile.Cache) -> Int {
+            let sets = CacheModel.sets(c)
+            return size(sets: sets, ways: c.ways, hintBits: hintBits(lines: sets * c.ways))
+        }
+    }
+
     /// Each set's most recently used line (`.max`, which no line is, for none): a hit on
-    /// it changes nothing.
+    /// it changes nothing. At the start of the cache's memory.
     let recent: UnsafeMutablePointer<UInt64>
     private let setMask: UInt64
     private let state: UnsafeMutablePointer<State>
@@ -47,35 +74,28 @@ struct CacheModel {
     /// The number of sets of a cache of that shape.
     static func sets(_ c: MachineProfile.Cache) -> Int { c.sizeBytes / (c.lineBytes * c.ways) }
 
-    /// A cache of that shape, empty; its sets' most recent lines in `recent` (room for
-    /// one per set, which its owner deallocates) if given.
-    init(_ c: MachineProfile.Cache, recent given: UnsafeMutablePointer<UInt64>? = nil) {
-        let sets = CacheModel.sets(c)
-        let lines = sets * c.ways
-        let tags = UnsafeMutablePointer<UInt64>.allocate(capacity: lines)
+    /// A cache of that shape, empty, in `memory` (`Layout.size(c)` bytes at a multiple
+    /// of 64, which its owner deallocates) if given, or in memory of its own.
+    init(_ c: MachineProfile.Cache, memory given: UnsafeMutableRawPointer? = nil) {
+        let sets = CacheModel.sets(c), ways = c.ways, lines = sets * ways
+        let hintBits = Layout.hintBits(lines: lines)
+        let memory = given ?? .allocate(byteCount: Layout.size(sets: sets, ways: ways, hintBits: hintBits), alignment: 64)
+        let tags = (memory + Layout.tags(sets: sets)).bindMemory(to: UInt64.self, capacity: lines)
         tags.initialize(repeating: 0, count: lines)
-        let stamps = UnsafeMutablePointer<UInt64>.allocate(capacity: lines)
+        let stamps = (memory + Layout.stamps(sets: sets, ways: ways)).bindMemory(to: UInt64.self, capacity: lines)
         stamps.initialize(repeating: 0, count: lines)
-        // Four times as many hints as lines, up to a million.
-        var hintBits = 0
-        while 1 << hintBits < 4 * lines && hintBits < 20 { hintBits += 1 }
-        let hintCount = 1 << hintBits
-        let hints = UnsafeMutablePointer<UInt16>.allocate(capacity: hintCount)
-        hints.initialize(repeating: 0, count: hintCount)
-        recent = given ?? .allocate(capacity: sets)
+        let hints = (memory + Layout.hints(sets: sets, ways: ways)).bindMemory(to: UInt16.self, capacity: 1 << hintBits)
+        hints.initialize(repeating: 0, count: 1 << hintBits)
+        recent = memory.bindMemory(to: UInt64.self, capacity: sets)
         recent.initialize(repeating: .max, count: sets)
         setMask = UInt64(sets - 1)
-        state = .allocate(capacity: 1)
-        state.initialize(to: State(hintShift: UInt64(64 - hintBits), ways: c.ways, tags: tags, stamps: stamps, hints: hints,
-                                   ownsRecent: given == nil))
+        state = (memory + Layout.state(sets: sets)).bindMemory(to: State.self, capacity: 1)
+        state.initialize(to: State(hintShift: UInt64(64 - hintBits), ways: ways, tags: tags, stamps: stamps, hints: hints,
+                                   ownsMemory: given == nil))
     }
 
     func deallocate() {
-        state.pointee.tags.deallocate()
-        state.pointee.stamps.deallocate()
-        state.pointee.hints.deallocate()
-        if state.pointee.ownsRecent { recent.deallocate() }
-        state.deallocate()
+        if state.pointee.ownsMemory { UnsafeMutableRawPointer(recent).deallocate() }
     }
 
     /// Looks up a line (an address >> the line size's bits), filling it on a miss, and
@@ -87,12 +107,10 @@ struct CacheModel {
     }
 
     /// As `access`, counting only a miss: for callers that count accesses themselves.
-    /// `setMask` and `recent`, when given, are the cache's own (in a specialised loop,
-    /// a constant and a fixed offset from its memory).
     @inline(__always)
-    func lookUp(line: UInt64, setMask mask: UInt64? = nil, recent at: UnsafeMutablePointer<UInt64>? = nil) -> Bool {
-        let set = Int(truncatingIfNeeded: line & (mask ?? setMask))
-        if (at ?? recent)[set] == line { return true }
+    func lookUp(line: UInt64) -> Bool {
+        let set = Int(truncatingIfNeeded: line & setMask)
+        if recent[set] == line { return true }
         return accessOlder(line, set)
     }
 
@@ -105,31 +123,58 @@ struct CacheModel {
         let s = state
         let now = s.pointee.clock &+ 1
         s.pointee.clock = now
-        let hinted = set &* s.pointee.ways &+ Int(truncatingIfNeeded: s.pointee.hints[hintIndex(line)])
+        let hinted = set &* s.pointee.ways &+ Int(truncatingIfNeeded: s.pointee.hints[CacheModel.hintIndex(line, s.pointee.hintShift)])
         if s.pointee.tags[hinted] == line &+ 1 { s.pointee.stamps[hinted] = now; return true }
-        return search(line, set)
+        return CacheModel.search(s, line, set)
+    }
+
+    /// `lookUp` for a cache of a shape known at compile time, in the hart's loop memory
+    /// at `loop`: its most recent lines, state and arrays at constant offsets from there.
+    @inline(__always)
+    static func lookUp<S: CacheShape>(in loop: UnsafeMutableRawPointer, line: UInt64, _: S.Type) -> Bool {
+        let set = Int(truncatingIfNeeded: line & UInt64(S.sets &- 1))
+        if loop.load(fromByteOffset: S.loopMemoryOffset &+ set &* 8, as: UInt64.self) == line { return true }
+        return accessOlder(in: loop, line, set, S.self)
+    }
+
+    /// `accessOlder` for such a cache.
+    @inline(never)
+    private static func accessOlder<S: CacheShape>(in loop: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) -> Bool {
+        let base = loop + S.loopMemoryOffset
+        base.storeBytes(of: line, toByteOffset: set &* 8, as: UInt64.self)
+        let s = (base + Layout.state(sets: S.sets)).assumingMemoryBound(to: State.self)
+        let now = s.pointee.clock &+ 1
+        s.pointee.clock = now
+        let hint = Int(base.load(fromByteOffset: Layout.hints(sets: S.sets, ways: S.ways) &+ hintIndex(line, UInt64(64 &- S.hintBits)) &* 2,
+                                 as: UInt16.self))
+        let way = set &* S.ways &+ hint
+        if base.load(fromByteOffset: Layout.tags(sets: S.sets) &+ way &* 8, as: UInt64.self) == line &+ 1 {
+            base.storeBytes(of: now, toByteOffset: Layout.stamps(sets: S.sets, ways: S.ways) &+ way &* 8, as: UInt64.self)
+            return true
+        }
+        return search(s, line, set)
     }
 
     /// Where a line's hint is: Fibonacci hashing, the top bits of the line times
     /// 2^64 / golden ratio.
     @inline(__always)
-    private func hintIndex(_ line: UInt64) -> Int {
-        Int(truncatingIfNeeded: (line &* 0x9E37_79B9_7F4A_7C15) &>> state.pointee.hintShift)
+    private static func hintIndex(_ line: UInt64, _ shift: UInt64) -> Int {
+        Int(truncatingIfNeeded: (line &* 0x9E37_79B9_7F4A_7C15) &>> shift)
     }
 
     /// Searches the set for the line (its stamp is the clock's, already advanced); on a
     /// miss, the least recently used way (an empty one first) takes it. Either way the
     /// line's hint names its way after.
     @inline(never)
-    private func search(_ line: UInt64, _ set: Int) -> Bool {
-        let tags = state.pointee.tags, stamps = state.pointee.stamps
-        let now = state.pointee.clock
-        let hint = state.pointee.hints + hintIndex(line)
-        let base = set &* state.pointee.ways
+    private static func search(_ s: UnsafeMutablePointer<State>, _ line: UInt64, _ set: Int) -> Bool {
+        let tags = s.pointee.tags, stamps = s.pointee.stamps
+        let now = s.pointee.clock
+        let hint = s.pointee.hints + hintIndex(line, s.pointee.hintShift)
+        let base = set &* s.pointee.ways
         let tag = line &+ 1
         var victim = base, oldest = UInt64.max
         var way = base
-        let end = base &+ state.pointee.ways
+        let end = base &+ s.pointee.ways
         while way < end {
             if tags[way] == tag {
                 stamps[way] = now
@@ -139,11 +184,40 @@ struct CacheModel {
             if stamps[way] < oldest { oldest = stamps[way]; victim = way }
             way &+= 1
         }
-        state.pointee.misses &+= 1
+        s.pointee.misses &+= 1
         tags[victim] = tag
         stamps[victim] = now
         hint.pointee = UInt16(truncatingIfNeeded: victim &- base)
         return false
+    }
+}
+
+/// The shape of a cache known when the inner loop is compiled, and where its memory
+/// lies in the hart's loop memory: the standard profile's L1 caches, for the loop
+/// specialised to them (`TimingOnStandard`).
+protocol CacheShape {
+    static var sets: Int { get }
+    static var ways: Int { get }
+    static var hintBits: Int { get }
+    static var loopMemoryOffset: Int { get }
+}
+
+/// The standard profile's L1D: 32 KiB, 8 ways of 64-byte lines; its memory follows the
+/// predictor's 1024 counters (`TimingModelTests` checks all of this against the profile).
+enum StandardL1D: CacheShape {
+    static var sets: Int { 64 }
+    static var ways: Int { 8 }
+    static var hintBits: Int { 11 }
+    static var loopMemoryOffset: Int { Hart.predictorOffset &+ 1024 }
+}
+
+/// The standard profile's L1I: 16 KiB, 4 ways of 64-byte lines, after the L1D.
+enum StandardL1I: CacheShape {
+    static var sets: Int { 64 }
+    static var ways: Int { 4 }
+    static var hintBits: Int { 10 }
+    static var loopMemoryOffset: Int {
+        StandardL1D.loopMemoryOffset &+ CacheModel.Layout.size(sets: StandardL1D.sets, ways: StandardL1D.ways, hintBits: StandardL1D.hintBits)
     }
 }
 

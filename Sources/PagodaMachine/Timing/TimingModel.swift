@@ -32,14 +32,15 @@ struct TimingGeometry: Equatable {
     var l1dShift: UInt64
     var l1dSetMask: UInt64
     var predictorMask: UInt64
-    /// Where the L1 caches' most recent lines are in the hart's loop memory.
-    var l1iRecentOffset: Int
-    var l1dRecentOffset: Int
+    /// Where the L1 caches' memory is in the hart's loop memory.
+    var l1iOffset: Int
+    var l1dOffset: Int
 
-    /// The default profile's (`TimingModelTests` checks that they agree).
+    /// The default profile's, with its caches' shapes `StandardL1I` and `StandardL1D`
+    /// (`TimingModelTests` checks that they agree).
     static var standard: TimingGeometry {
-        TimingGeometry(l1iShift: 6, l1iSetMask: 63, l1dShift: 6, l1dSetMask: 63, predictorMask: 1023,
-                       l1iRecentOffset: Hart.predictorOffset + 1024 + 64 * 8, l1dRecentOffset: Hart.predictorOffset + 1024)
+        TimingGeometry(l1iShift: 6, l1iSetMask: UInt64(StandardL1I.sets - 1), l1dShift: 6, l1dSetMask: UInt64(StandardL1D.sets - 1),
+                       predictorMask: 1023, l1iOffset: StandardL1I.loopMemoryOffset, l1dOffset: StandardL1D.loopMemoryOffset)
     }
 }
 
@@ -50,7 +51,7 @@ extension TimingGeometry {
         self.init(l1iShift: UInt64(p.l1i.lineBytes.trailingZeroBitCount), l1iSetMask: sets(p.l1i) - 1,
                   l1dShift: UInt64(p.l1d.lineBytes.trailingZeroBitCount), l1dSetMask: sets(p.l1d) - 1,
                   predictorMask: UInt64(p.branchPredictorEntries - 1),
-                  l1iRecentOffset: layout.l1iRecent, l1dRecentOffset: layout.l1dRecent)
+                  l1iOffset: layout.l1i, l1dOffset: layout.l1d)
     }
 }
 
@@ -106,15 +107,21 @@ struct TimingCore {
     @inline(__always)
     func fetch<T: TimingSwitch>(host: UInt, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         let line = UInt64(host) &>> (T.geometry?.l1iShift ?? l1iShift)
-        let recent: UnsafeMutablePointer<UInt64>? = T.geometry.map { TimingCore.loopMemory(counters, at: $0.l1iRecentOffset) }
-        if !l1i.lookUp(line: line, setMask: T.geometry?.l1iSetMask, recent: recent) { fetchMiss(line: line) }
+        let hit = T.geometry == nil ? l1i.lookUp(line: line) : CacheModel.lookUp(in: TimingCore.loopMemory(counters), line: line, StandardL1I.self)
+        if !hit { fetchMiss(line: line) }
     }
 
     /// The loop memory at `offset`, found from the loop counters in it (a fixed offset
     /// from the register file, which the loop keeps in a host register).
     @inline(__always)
     static func loopMemory<P>(_ counters: UnsafeMutablePointer<Hart.LoopCounters>, at offset: Int) -> UnsafeMutablePointer<P> {
-        (UnsafeMutableRawPointer(counters) + (offset - Hart.loopCountersOffset)).assumingMemoryBound(to: P.self)
+        (loopMemory(counters) + offset).assumingMemoryBound(to: P.self)
+    }
+
+    /// The loop memory itself.
+    @inline(__always)
+    static func loopMemory(_ counters: UnsafeMutablePointer<Hart.LoopCounters>) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(counters) - Hart.loopCountersOffset
     }
 
     @inline(never)
@@ -127,8 +134,8 @@ struct TimingCore {
     @inline(__always)
     func data<T: TimingSwitch>(host: UInt, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         let line = UInt64(host) &>> (T.geometry?.l1dShift ?? l1dShift)
-        let recent: UnsafeMutablePointer<UInt64>? = T.geometry.map { TimingCore.loopMemory(counters, at: $0.l1dRecentOffset) }
-        if !l1d.lookUp(line: line, setMask: T.geometry?.l1dSetMask, recent: recent) { dataMiss(line: line) }
+        let hit = T.geometry == nil ? l1d.lookUp(line: line) : CacheModel.lookUp(in: TimingCore.loopMemory(counters), line: line, StandardL1D.self)
+        if !hit { dataMiss(line: line) }
     }
 
     @inline(never)
@@ -162,8 +169,8 @@ public final class TimingModel {
     /// A hart's model, whose predictor counters are `predictorTable` (as many as the
     /// profile has).
     init(profile: MachineProfile, sharedL2: CacheModel, counters: UnsafeMutablePointer<Hart.LoopCounters>,
-         predictorTable: UnsafeMutablePointer<UInt8>, l1iRecent: UnsafeMutablePointer<UInt64>,
-         l1dRecent: UnsafeMutablePointer<UInt64>) {
+         predictorTable: UnsafeMutablePointer<UInt8>, l1iMemory: UnsafeMutableRawPointer,
+         l1dMemory: UnsafeMutableRawPointer) {
         self.profile = profile
         self.counters = counters
         standardGeometry = TimingGeometry(profile) == .standard
@@ -176,7 +183,7 @@ public final class TimingModel {
         fetches.initialize(to: 0)
         let c = profile.cycles
         core = TimingCore(
-            l1i: CacheModel(profile.l1i, recent: l1iRecent), l1d: CacheModel(profile.l1d, recent: l1dRecent), l2: sharedL2,
+            l1i: CacheModel(profile.l1i, memory: l1iMemory), l1d: CacheModel(profile.l1d, memory: l1dMemory), l2: sharedL2,
             predictor: BranchPredictor(counters: predictorTable, entries: profile.branchPredictorEntries),
             extraCycles: extraCycles, breakdown: breakdown, fetches: fetches,
             l1iShift: UInt64(profile.l1i.lineBytes.trailingZeroBitCount),
