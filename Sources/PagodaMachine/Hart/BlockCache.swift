@@ -22,9 +22,18 @@ struct BlockEntry {
     /// The execution cycles beyond one of the entries before this one.
     var cyclesBefore: UInt64 { @inline(__always) get { UInt64(timing) } }
 
-    /// An entry for `d`, the `index`th of its block.
-    init(_ d: DecodedInstruction, offset: UInt16, timing: UInt16 = 0, index: Int = 0) {
-        imm = d.imm
+    /// An entry for `d`, the `index`th of its block, at byte `pageOffset` of its page;
+    /// `predictorMask` is the branch predictor's (see `branchTarget`).
+    init(_ d: DecodedInstruction, offset: UInt16, timing: UInt16 = 0, index: Int = 0, pageOffset: Int = 0, predictorMask: UInt64 = 0) {
+        if BlockEntry.isBranch(d.op) {
+            // The target from the block's first instruction (within two pages of it, so
+            // it fits 16 bits), and the predictor's counter above it.
+            let target = UInt32(UInt16(truncatingIfNeeded: Int(Int16(bitPattern: offset)) + Int(d.imm)))
+            let counter = predictorMask < 2048 ? UInt32(truncatingIfNeeded: UInt64(pageOffset >> 1) & predictorMask) : 0
+            imm = Int32(bitPattern: target | counter << 16)
+        } else {
+            imm = d.imm
+        }
         // A conditional branch keeps only its length bits; the others hold its place
         // and its link.
         raw = BlockEntry.isBranch(d.op) ? d.raw & 3 | UInt32(truncatingIfNeeded: index + 1) << 3 : d.raw
@@ -115,6 +124,13 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     var rs1: Int { @inline(__always) get { Int(pointee.rs1) } }
     var rs2: Int { @inline(__always) get { Int(pointee.rs2) } }
     var imm: UInt64 { @inline(__always) get { UInt64(bitPattern: Int64(pointee.imm)) } }
+    /// A conditional branch's target, in bytes from its block's first instruction (the
+    /// low 16 bits of its imm).
+    var branchTarget: UInt64 { @inline(__always) get { UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: pointee.imm))) } }
+    /// A conditional branch's counter in a predictor of at most 2048 counters (the high
+    /// 16 bits of its imm): the pc's bits from 1 up, which are its page offset's, so
+    /// the block's host address fixes them.
+    var predictorIndex: Int { @inline(__always) get { Int(truncatingIfNeeded: UInt32(bitPattern: pointee.imm) >> 16) } }
     /// Where the instruction sits from the block's first one (negative after a jump
     /// back that the block follows).
     var offset: UInt64 { @inline(__always) get { UInt64(bitPattern: Int64(Int16(bitPattern: pointee.offset))) } }
@@ -288,7 +304,8 @@ extension Hart {
             let targetOnPage = target >= 0 && target <= 0xFFC
             let follow = d.op == .jal && targetOnPage && count + 1 < BlockCache.maxLength && (!timed || lineOf(target) == line)
             if follow { d.rs1 = 1 }
-            var entry = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing, index: count)
+            var entry = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing, index: count,
+                                   pageOffset: offset, predictorMask: core.predictor.mask)
             if BlockEntry.isBranch(d.op) && targetOnPage {
                 entry.raw |= BlockEntry.linkableBit
                 if timed && lineOf(target) == line { entry.rd = 1 }

@@ -128,7 +128,7 @@ extension Hart {
                 host = page == fetchTag ? fetchHost &+ UInt(truncatingIfNeeded: pc & 0xFFF) : 0
                 let slot = cache + Int((pc >> 1) & cacheMask)
                 if _slowPath(slot.pointee.raw != raw) { slot.pointee = Hart.cacheEntry(for: raw) }
-                single.pointee = BlockEntry(slot.pointee, offset: 0)
+                single.pointee = BlockEntry(slot.pointee, offset: 0, pageOffset: Int(pc & 0xFFF), predictorMask: tm.predictor.mask)
                 (single + 1).pointee = BlockEntry.exit(offset: single.pointee.next, cyclesBefore: tm.extraCycles[Int(slot.pointee.op.rawValue)])
                 // Fetched past the caches from an uncached page (`fetchSlow` charged
                 // that): then the fetches the batch counts as it ends must not include it.
@@ -244,28 +244,28 @@ extension Hart {
                         break block
                     case .beq:
                         let taken = x[e.rs1] == x[e.rs2]
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
+                        if T.enabled { tm.branch(e, pc: pc, taken: taken, counters, T.self) }
+                        if taken { pc = pc &+ e.branchTarget; break taken }
                     case .bne:
                         let taken = x[e.rs1] != x[e.rs2]
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
+                        if T.enabled { tm.branch(e, pc: pc, taken: taken, counters, T.self) }
+                        if taken { pc = pc &+ e.branchTarget; break taken }
                     case .blt:
                         let taken = Int64(bitPattern: x[e.rs1]) < Int64(bitPattern: x[e.rs2])
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
+                        if T.enabled { tm.branch(e, pc: pc, taken: taken, counters, T.self) }
+                        if taken { pc = pc &+ e.branchTarget; break taken }
                     case .bge:
                         let taken = Int64(bitPattern: x[e.rs1]) >= Int64(bitPattern: x[e.rs2])
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
+                        if T.enabled { tm.branch(e, pc: pc, taken: taken, counters, T.self) }
+                        if taken { pc = pc &+ e.branchTarget; break taken }
                     case .bltu:
                         let taken = x[e.rs1] < x[e.rs2]
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
+                        if T.enabled { tm.branch(e, pc: pc, taken: taken, counters, T.self) }
+                        if taken { pc = pc &+ e.branchTarget; break taken }
                     case .bgeu:
                         let taken = x[e.rs1] >= x[e.rs2]
-                        if T.enabled { tm.branch(pc: pc &+ e.offset, taken: taken, counters, T.self) }
-                        if taken { pc = pc &+ e.offset &+ e.imm; break taken }
+                        if T.enabled { tm.branch(e, pc: pc, taken: taken, counters, T.self) }
+                        if taken { pc = pc &+ e.branchTarget; break taken }
 
                     // MARK: Loads
                     case .lb:

@@ -143,14 +143,17 @@ struct TimingCore {
         breakdown.pointee.dataAccess &+= missCost(line: line, shift: l1dShift)
     }
 
-    /// A conditional branch at `pc`: counted in the loop's counters, it trains the
-    /// predictor, which counts mispredictions (their cycles are the count times the
-    /// penalty). A taken branch's extra cycles are charged as its block's run ends.
+    /// The conditional branch at entry `e` of the block at `pc`: counted in the loop's
+    /// counters, it trains the predictor, which counts mispredictions (their cycles are
+    /// the count times the penalty). A taken branch's extra cycles are charged as its
+    /// block's run ends. With the standard geometry, the entry holds its counter's index.
     @inline(__always)
-    func branch<T: TimingSwitch>(pc: UInt64, taken: Bool, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
+    func branch<T: TimingSwitch>(_ e: UnsafeMutablePointer<BlockEntry>, pc: UInt64, taken: Bool,
+                                 _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         counters.pointee.conditionalBranches &+= 1
         let table: UnsafeMutablePointer<UInt8> = TimingCore.loopMemory(counters, at: Hart.predictorOffset)
-        let c = table + Int(truncatingIfNeeded: (pc &>> 1) & (T.geometry?.predictorMask ?? predictor.mask))
+        let index = T.geometry != nil ? e.predictorIndex : Int(truncatingIfNeeded: ((pc &+ e.offset) &>> 1) & predictor.mask)
+        let c = table + index
         if !BranchPredictor.update(c, taken: taken) { counters.pointee.mispredictions &+= 1 }
     }
 }
