@@ -4,8 +4,17 @@ import PagodaISA
 /// redirected to the sink register), where it sits in bytes from the block's first
 /// instruction, and what the timing model needs of it (see `timing`).
 struct BlockEntry {
-    var imm: Int32
-    var raw: UInt32
+    /// imm in the low 32 bits and raw in the high 32: one word, so that a line-fetch
+    /// entry's line (held in both) is one load.
+    var word: UInt64
+    var imm: Int32 {
+        @inline(__always) get { Int32(truncatingIfNeeded: word) }
+        @inline(__always) set { word = word & 0xFFFF_FFFF_0000_0000 | UInt64(UInt32(bitPattern: newValue)) }
+    }
+    var raw: UInt32 {
+        @inline(__always) get { UInt32(truncatingIfNeeded: word &>> 32) }
+        @inline(__always) set { word = word & 0xFFFF_FFFF | UInt64(newValue) &<< 32 }
+    }
     var op: Opcode
     var rd: UInt8
     var rs1: UInt8
@@ -25,6 +34,7 @@ struct BlockEntry {
     /// An entry for `d`, the `index`th of its block, at byte `pageOffset` of its page;
     /// `predictorMask` is the branch predictor's (see `branchTarget`).
     init(_ d: DecodedInstruction, offset: UInt16, timing: UInt16 = 0, index: Int = 0, pageOffset: Int = 0, predictorMask: UInt64 = 0) {
+        let imm: Int32
         if BlockEntry.isBranch(d.op) {
             // The target from the block's first instruction (within two pages of it, so
             // it fits 16 bits), and the predictor's counter above it.
@@ -36,7 +46,8 @@ struct BlockEntry {
         }
         // A conditional branch keeps only its length bits; the others hold its place
         // and its link.
-        raw = BlockEntry.isBranch(d.op) ? d.raw & 3 | UInt32(truncatingIfNeeded: index + 1) << 3 : d.raw
+        let raw = BlockEntry.isBranch(d.op) ? d.raw & 3 | UInt32(truncatingIfNeeded: index + 1) << 3 : d.raw
+        word = UInt64(UInt32(bitPattern: imm)) | UInt64(raw) << 32
         op = d.op
         // A conditional branch writes no register: its rd bits are its immediate's.
         rd = BlockEntry.isBranch(d.op) ? 32 : d.rd
@@ -66,10 +77,12 @@ struct BlockEntry {
     /// For a conditional branch: the entries up to and including it.
     var branchRan: Int { @inline(__always) get { Int(truncatingIfNeeded: raw >> 3 & 0x7F) } }
 
-    /// For a conditional branch, with timing on: its target is on the instruction-cache
-    /// line the branch itself was fetched from, so fetching it again changes nothing
-    /// (rd, which branches do not write, holds 1 then, and 32 otherwise).
-    var targetOnBranchLine: Bool { @inline(__always) get { rd == 1 } }
+    /// For a conditional branch, with timing on: its target is on an instruction-cache
+    /// line that every run of its block reaching it has fetched and left the most
+    /// recent of its set (the branch's own line, or one before it from the block's
+    /// first), so fetching it again changes nothing (rd, which branches do not write,
+    /// holds 1 then, and 32 otherwise).
+    var targetFetchedInRun: Bool { @inline(__always) get { rd == 1 } }
 
     /// The arena index of the block the branch is linked to, if any.
     var linkedBlock: Int? {
@@ -107,15 +120,22 @@ struct BlockEntry {
         return e
     }
 
-    /// With timing on, the entry before the first instruction of a block on another
-    /// instruction-cache line than the one before: the loop fetches that line through
-    /// the cache model here. Not an instruction (a fence with raw bits 0, which no real
-    /// fence has); `cyclesBefore` is that of the instruction after it.
-    static func lineFetch(offset: UInt16, cyclesBefore: UInt64) -> BlockEntry {
+    /// With timing on, a block's first entry, and the entry before each of its
+    /// instructions on another instruction-cache line than the one before: the loop
+    /// fetches that line (`line`, the host address shifted right by the line size's
+    /// bits, held in imm and raw) through the cache model here. Not an instruction (a
+    /// fence with rd 0, which no real entry has: rd = 0 is the sink register, 32);
+    /// `cyclesBefore` is that of the instruction after it.
+    static func lineFetch(offset: UInt16, cyclesBefore: UInt64, line: UInt64) -> BlockEntry {
         var e = exit(offset: offset, cyclesBefore: cyclesBefore)
         e.op = .fence
+        e.rd = 0
+        e.word = line
         return e
     }
+
+    /// A line-fetch entry's line.
+    var fetchLine: UInt64 { @inline(__always) get { word } }
 }
 
 /// What the inner loop reads of an entry, converted for use.
@@ -140,7 +160,7 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     /// Whether this is a block's exit entry.
     var isExit: Bool { @inline(__always) get { pointee.op == .jal && pointee.raw == 0 } }
     /// Whether this is a line-fetch entry (see `BlockEntry.lineFetch`).
-    var isLineFetch: Bool { @inline(__always) get { pointee.op == .fence && pointee.raw == 0 } }
+    var isLineFetch: Bool { @inline(__always) get { pointee.op == .fence && pointee.rd == 0 } }
     var length: UInt64 { @inline(__always) get { UInt64(pointee.length) } }
     /// The entry as a decoded instruction, for the slow paths.
     var decoded: DecodedInstruction {
@@ -151,7 +171,7 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
 }
 
 /// A slot of the block table: the block whose first instruction is at host address
-/// `host` (0 for none), its entries and how many. The host address names the code bytes
+/// `host` (0 for none), its entries and how many instructions they hold. The host address names the code bytes
 /// themselves, so the block serves any virtual address that reaches them.
 struct BlockSlot {
     var host: UInt
@@ -205,16 +225,25 @@ final class BlockCache {
         single.initialize(repeating: BlockEntry.exit(offset: 0), count: 2)
     }
 
-    /// Makes `block` end after its first `count` entries (fewer than it has) until
-    /// `restore()`: entry `count` becomes an exit entry to where that instruction sits
-    /// (after a followed jump, that is the jump's target). Runs of the block in the
-    /// meantime stop there too, and go on from that pc through the lookup, which is
-    /// correct, only slower. Links are followed only with a whole block's worth of
-    /// budget left, so none leads into a cut block before the batch ends.
+    /// Makes `block` end after its first `count` instructions (fewer than it has) until
+    /// `restore()`: the entry after them (the next instruction, or the line-fetch entry
+    /// before it, which then does not fetch) becomes an exit entry to where that
+    /// instruction sits (after a followed jump, that is the jump's target). Runs of the
+    /// block in the meantime stop there too, and go on from that pc through the lookup,
+    /// which is correct, only slower. Links are followed only with a whole block's worth
+    /// of budget left, so none leads into a cut block before the batch ends.
     @inline(never)
-    func cut(_ block: UnsafeMutablePointer<BlockEntry>, after count: Int) {
+    func cut(_ block: UnsafeMutablePointer<BlockEntry>, instructions count: Int, lineFetches: Bool) {
         restore()
-        let at = block + count
+        var at = block + count
+        if lineFetches {  // (timing on)
+            at = block
+            var seen = 0
+            while seen < count {
+                if !at.isLineFetch { seen += 1 }
+                at += 1
+            }
+        }
         cutSaved = at.pointee
         at.pointee = BlockEntry.exit(offset: cutSaved.offset, cyclesBefore: cutSaved.cyclesBefore)
         cutEntry = at
@@ -268,13 +297,28 @@ extension Hart {
         let start = Int(pc & 0xFFF)
         let page = UnsafeRawPointer(bitPattern: host &- UInt(start))!
         var offset = start
-        var count = 0
+        var count = 0  // entries
+        var fetches = 0  // line-fetch entries among them
         var cycles = 0
         var ended = false  // by an instruction that ends blocks
         let core = timing.core
         let timed = timingEnabled
         func lineOf(_ offset: Int) -> UInt { (UInt(bitPattern: page) &+ UInt(offset)) &>> UInt(core.l1iShift) }
         var line = lineOf(start)  // the instruction-cache line of the code so far
+        // Whether a run of the block that has reached `line` has fetched the line at
+        // `offset` and left it the most recent of its set: a run fetches every line
+        // from its first to `line`, in order, and those lines are in distinct sets
+        // while they are fewer than the sets.
+        let sets = UInt(CacheModel.sets(timing.profile.l1i))
+        func fetchedInRun(_ offset: Int) -> Bool {
+            let l = lineOf(offset)
+            return l >= lineOf(start) && l <= line && line - l < sets
+        }
+        if timed {
+            blocks.entries[first] = BlockEntry.lineFetch(offset: 0, cyclesBefore: 0, line: UInt64(line))
+            count = 1
+            fetches = 1
+        }
         var low = start, high = start  // the bytes decoded (a jump followed may go back)
         // An instruction at 0xFFE may continue on the next page: it stays out of blocks.
         while count < BlockCache.maxLength && offset <= 0xFFC {
@@ -290,10 +334,11 @@ extension Hart {
             // fetches it, if the instruction fits after it.
             if timed && lineOf(offset) != line {
                 if count + 1 >= BlockCache.maxLength { break }
-                blocks.entries[first + count] = BlockEntry.lineFetch(offset: UInt16(truncatingIfNeeded: offset - start),
-                                                                     cyclesBefore: UInt64(cycles))
-                count += 1
                 line = lineOf(offset)
+                blocks.entries[first + count] = BlockEntry.lineFetch(offset: UInt16(truncatingIfNeeded: offset - start),
+                                                                     cyclesBefore: UInt64(cycles), line: UInt64(line))
+                count += 1
+                fetches += 1
             }
             let timing = UInt16(truncatingIfNeeded: cycles)
             cycles += extra
@@ -308,7 +353,7 @@ extension Hart {
                                    pageOffset: offset, predictorMask: core.predictor.mask)
             if BlockEntry.isBranch(d.op) && targetOnPage {
                 entry.raw |= BlockEntry.linkableBit
-                if timed && lineOf(target) == line { entry.rd = 1 }
+                if timed && fetchedInRun(target) { entry.rd = 1 }
             }
             blocks.entries[first + count] = entry
             count += 1
@@ -319,7 +364,7 @@ extension Hart {
         if !ended && offset <= 0xFFC { exit.rs2 = 1 }
         blocks.entries[first + count] = exit
         blocks.used += count + 1
-        slot.pointee = BlockSlot(host: host, entries: blocks.entries + first, count: count)
+        slot.pointee = BlockSlot(host: host, entries: blocks.entries + first, count: count - fetches)
         machine.noteDecoded(host: UInt(bitPattern: page) &+ UInt(low), length: UInt64(high - low))
         return true
     }

@@ -13,10 +13,10 @@ import PagodaISA
 /// to it while the budget holds a whole block. A jump to another page that the fetch
 /// host TLB holds switches the cached code page without the fetch slow path. With the
 /// timing model on, each instruction-cache line a block's run goes through is fetched
-/// once through the cache model (the first as the run starts, the others at line-fetch
-/// entries the decoder put where the code goes on on another line), and its
-/// instructions' cycles are charged when its run ends (slow paths inside it settle
-/// them first, see `settle`). Loads
+/// once through the cache model, at line-fetch entries that hold the line (the block's
+/// first entry, skipped by a taken branch to a line its run has just fetched, and one
+/// where the code goes on on another line), and its instructions' cycles are charged
+/// when its run ends (slow paths inside it settle them first, see `settle`). Loads
 /// and stores look up the host TLB: a hit is one compare and one add. Everything else
 /// (translation, MMIO, traps, CSRs, instructions on uncached pages or straddling a page
 /// end) is a call to a slow path. Nothing in the loop retains, allocates or calls
@@ -83,7 +83,7 @@ extension Hart {
             // into it, and an instruction at 0xFFE may continue on the next page, so it
             // needs the slow path), in the slot for pc when its host address matches.
             let offset = pc &- fetchTag
-            var host = fetchHost &+ UInt(truncatingIfNeeded: offset)
+            let host = fetchHost &+ UInt(truncatingIfNeeded: offset)
             let slot = table + Int(truncatingIfNeeded: (pc >> 1) & BlockCache.slotMask)
             var ep: UnsafeMutablePointer<BlockEntry>
             var count: Int
@@ -125,7 +125,7 @@ extension Hart {
                 // The page is cached now: find or build the block.
                 if page == fetchTag && pc & 0xFFF <= 0xFFC { continue execution }
                 // Run it on its own, through the decode cache.
-                host = page == fetchTag ? fetchHost &+ UInt(truncatingIfNeeded: pc & 0xFFF) : 0
+                let host = page == fetchTag ? fetchHost &+ UInt(truncatingIfNeeded: pc & 0xFFF) : 0
                 let slot = cache + Int((pc >> 1) & cacheMask)
                 if _slowPath(slot.pointee.raw != raw) { slot.pointee = Hart.cacheEntry(for: raw) }
                 single.pointee = BlockEntry(slot.pointee, offset: 0, pageOffset: Int(pc & 0xFFF), predictorMask: tm.predictor.mask)
@@ -133,22 +133,22 @@ extension Hart {
                 // Fetched past the caches from an uncached page (`fetchSlow` charged
                 // that): then the fetches the batch counts as it ends must not include it.
                 if T.enabled && host == 0 { tm.fetches.pointee &-= 1 }
+                // On a cached page (an instruction at its end), through the cache.
+                if T.enabled && host != 0 { tm.fetch(host: host, counters, T.self) }
                 count = 1
                 ep = single
             }
             // The budget ends inside the block: cut it short there for this batch.
-            if _slowPath(count > left) { blocks.cut(ep, after: left) }
+            if _slowPath(count > left) { blocks.cut(ep, instructions: left, lineFetches: T.enabled) }
 
             // Run it: `e` is the entry executing. Every block ends with an entry that
             // leaves it (a jump, a system instruction, or the exit entry after the last
             // instruction), so the loop needs no count of its own.
+            // With timing on, a block's first entry fetches its first line through the
+            // cache (the block's other instructions on the line hit the line just
+            // fetched, which changes nothing), and a line-fetch entry each line after it.
             var e = ep
             var endBatch = false
-            // With timing on, the fetch of the block's first line goes through the cache
-            // here, or where a link leads to the block (the block's other instructions on
-            // the line hit the line just fetched, which changes nothing), and the fetch
-            // of each line after it at its line-fetch entry.
-            if T.enabled && host != 0 { tm.fetch(host: host, counters, T.self) }
             exception: do { again: while true {
                 taken: do { block: while true {
 
@@ -214,11 +214,7 @@ extension Hart {
                                 if let target = e.pointee.linkedExit, left &- ran >= BlockCache.maxLength {
                                     left &-= ran
                                     if !T.enabled { n &+= ran }
-                                    if T.enabled {
-                                        counters.pointee.executionCharged &+= e.pointee.cyclesBefore
-                                        host = fetchHost &+ UInt(truncatingIfNeeded: pc &- fetchTag)
-                                        tm.fetch(host: host, counters, T.self)
-                                    }
+                                    if T.enabled { counters.pointee.executionCharged &+= e.pointee.cyclesBefore }
                                     ep = arena + target
                                     e = ep
                                     continue again
@@ -429,9 +425,10 @@ extension Hart {
                         // code drops the blocks (`CodePages`): fetches always see stores.
                         if T.enabled && e.isLineFetch {
                             // Not an instruction (the block's run counts it, so take it
-                            // back here): the code goes on on another line, fetched now.
+                            // back here): the code goes on on another line, or the
+                            // block starts, fetched now.
                             left &+= 1
-                            tm.fetch(host: host &+ UInt(truncatingIfNeeded: e.offset), counters, T.self)
+                            tm.fetch(line: e.pointee.fetchLine, counters, T.self)
                         }
                     case .fenceI:
                         // As fence; only shootdown accounting looks at it.
@@ -517,14 +514,16 @@ extension Hart {
                 // A branch to its own page runs the target block straight away once linked
                 // to it, while the budget holds a whole block.
                 if let target = e.pointee.linkedBlock, left >= BlockCache.maxLength {
-                    if T.enabled {
-                        host = fetchHost &+ UInt(truncatingIfNeeded: pc &- fetchTag)
-                        // A target on the line the branch was fetched from hits that line,
-                        // the most recent fetched: nothing changes.
-                        if !e.pointee.targetOnBranchLine { tm.fetch(host: host, counters, T.self) }
-                    }
+                    // A target on a line this run has fetched, still the most recent of
+                    // its set, would hit it, which changes nothing: skip the block's
+                    // first entry, its fetch (counted as if it had run).
+                    let fetched = T.enabled && e.pointee.targetFetchedInRun
                     ep = arena + target
                     e = ep
+                    if fetched {
+                        e += 1
+                        left &+= 1
+                    }
                     continue again
                 }
                 if e.pointee.linkable { linkFrom = e }

@@ -101,12 +101,18 @@ struct TimingCore {
         return l2HitCycles &+ (l2.access(line: l2Line) ? 0 : memoryCycles)
     }
 
-    /// A block's first instruction fetch, from host address `host` (the block's other
-    /// instructions are on the same line: hits on the most recent line of its set, which
-    /// change nothing). The loop counts the fetches themselves.
+    /// The fetch of a line, from host address `host`, through the L1I: at a block's
+    /// line-fetch entries (the block's other instructions on the line hit the most
+    /// recent line of its set, which changes nothing), or for an instruction run on its
+    /// own. The loop counts the fetches themselves.
     @inline(__always)
     func fetch<T: TimingSwitch>(host: UInt, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
-        let line = UInt64(host) &>> (T.geometry?.l1iShift ?? l1iShift)
+        fetch(line: UInt64(host) &>> (T.geometry?.l1iShift ?? l1iShift), counters, T.self)
+    }
+
+    /// As `fetch(host:)`, given the line (the host address shifted right by the line size's bits).
+    @inline(__always)
+    func fetch<T: TimingSwitch>(line: UInt64, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         let hit = T.geometry == nil ? l1i.lookUp(line: line) : CacheModel.lookUp(in: TimingCore.loopMemory(counters), line: line, StandardL1I.self)
         if !hit { fetchMiss(line: line) }
     }
