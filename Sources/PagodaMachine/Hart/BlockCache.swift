@@ -123,7 +123,8 @@ struct BlockEntry {
     /// With timing on, a block's first entry, and the entry before each of its
     /// instructions on another instruction-cache line than the one before: the loop
     /// fetches that line (`line`, the host address shifted right by the line size's
-    /// bits, held in imm and raw) through the cache model here. Not an instruction (a
+    /// bits, held in imm and raw) through the cache model, as it enters the block (the
+    /// first, which it does not run: the block's instructions start after it) or here. Not an instruction (a
     /// fence with rd 0, which no real entry has: rd = 0 is the sink register, 32);
     /// `cyclesBefore` is that of the instruction after it.
     static func lineFetch(offset: UInt16, cyclesBefore: UInt64, line: UInt64) -> BlockEntry {
@@ -349,7 +350,8 @@ extension Hart {
             let targetOnPage = target >= 0 && target <= 0xFFC
             let follow = d.op == .jal && targetOnPage && count + 1 < BlockCache.maxLength && (!timed || lineOf(target) == line)
             if follow { d.rs1 = 1 }
-            var entry = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing, index: count,
+            // (Counted from the first instruction's entry, after the first line-fetch entry.)
+            var entry = BlockEntry(d, offset: UInt16(truncatingIfNeeded: offset - start), timing: timing, index: count - (timed ? 1 : 0),
                                    pageOffset: offset, predictorMask: core.predictor.mask)
             if BlockEntry.isBranch(d.op) && targetOnPage {
                 entry.raw |= BlockEntry.linkableBit

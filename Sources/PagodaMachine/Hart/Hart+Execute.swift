@@ -13,9 +13,9 @@ import PagodaISA
 /// to it while the budget holds a whole block. A jump to another page that the fetch
 /// host TLB holds switches the cached code page without the fetch slow path. With the
 /// timing model on, each instruction-cache line a block's run goes through is fetched
-/// once through the cache model, at line-fetch entries that hold the line (the block's
-/// first entry, skipped by a taken branch to a line its run has just fetched, and one
-/// where the code goes on on another line), and its instructions' cycles are charged
+/// once through the cache model, from line-fetch entries that hold the line (the
+/// block's first entry, read as the block is entered, but not by a taken branch to a
+/// line its run has just fetched, and one run where the code goes on on another line), and its instructions' cycles are charged
 /// when its run ends (slow paths inside it settle them first, see `settle`). Loads
 /// and stores look up the host TLB: a hit is one compare and one add. Everything else
 /// (translation, MMIO, traps, CSRs, instructions on uncached pages or straddling a page
@@ -97,6 +97,7 @@ extension Hart {
             if _fastPath(found) {
                 ep = slot.pointee.entries
                 count = slot.pointee.count
+                if T.enabled { ep = enter(ep, fetch: true, tm, counters, T.self) }
             } else {
                 // Another page that the fetch host TLB holds: cache it and look again.
                 let vpage = pc & ~0xFFF
@@ -144,9 +145,10 @@ extension Hart {
             // Run it: `e` is the entry executing. Every block ends with an entry that
             // leaves it (a jump, a system instruction, or the exit entry after the last
             // instruction), so the loop needs no count of its own.
-            // With timing on, a block's first entry fetches its first line through the
-            // cache (the block's other instructions on the line hit the line just
-            // fetched, which changes nothing), and a line-fetch entry each line after it.
+            // With timing on, the block's first line was fetched through the cache as
+            // the block was entered (its other instructions on the line hit the line
+            // just fetched, which changes nothing), and a line-fetch entry fetches each
+            // line after it.
             var e = ep
             var endBatch = false
             exception: do { again: while true {
@@ -216,6 +218,7 @@ extension Hart {
                                     if !T.enabled { n &+= ran }
                                     if T.enabled { counters.pointee.executionCharged &+= e.pointee.cyclesBefore }
                                     ep = arena + target
+                                    if T.enabled { ep = enter(ep, fetch: true, tm, counters, T.self) }
                                     e = ep
                                     continue again
                                 }
@@ -425,8 +428,7 @@ extension Hart {
                         // code drops the blocks (`CodePages`): fetches always see stores.
                         if T.enabled && e.isLineFetch {
                             // Not an instruction (the block's run counts it, so take it
-                            // back here): the code goes on on another line, or the
-                            // block starts, fetched now.
+                            // back here): the code goes on on another line, fetched now.
                             left &+= 1
                             tm.fetch(line: e.pointee.fetchLine, counters, T.self)
                         }
@@ -515,15 +517,11 @@ extension Hart {
                 // to it, while the budget holds a whole block.
                 if let target = e.pointee.linkedBlock, left >= BlockCache.maxLength {
                     // A target on a line this run has fetched, still the most recent of
-                    // its set, would hit it, which changes nothing: skip the block's
-                    // first entry, its fetch (counted as if it had run).
+                    // its set, would hit it, which changes nothing: no fetch then.
                     let fetched = T.enabled && e.pointee.targetFetchedInRun
                     ep = arena + target
+                    if T.enabled { ep = enter(ep, fetch: !fetched, tm, counters, T.self) }
                     e = ep
-                    if fetched {
-                        e += 1
-                        left &+= 1
-                    }
                     continue again
                 }
                 if e.pointee.linkable { linkFrom = e }
@@ -564,6 +562,16 @@ extension Hart {
             counters.pointee.executionInFlight = 0
         }
         return budget &- left
+    }
+
+    /// With timing on, entering the block whose entries start at `head` (its line-fetch
+    /// entry, not run): fetches its first line, unless `fetch` is false, and returns
+    /// where its instructions start.
+    @inline(__always)
+    private func enter<T: TimingSwitch>(_ head: UnsafeMutablePointer<BlockEntry>, fetch: Bool, _ tm: TimingCore,
+                                        _ counters: UnsafeMutablePointer<LoopCounters>, _: T.Type) -> UnsafeMutablePointer<BlockEntry> {
+        if fetch { tm.fetch(line: head.pointee.fetchLine, counters, T.self) }
+        return head + 1
     }
 
     /// The instructions the batch has retired: `budget - left - excepted`, or with
