@@ -113,11 +113,17 @@ struct BlockEntry {
     /// The entry after a block's last instruction: leaves the block with pc at `offset`
     /// (a jal of length 0 with raw bits 0, which no real jal has; not an instruction).
     static func exit(offset: UInt16, cyclesBefore: UInt64 = 0) -> BlockEntry {
-        var e = BlockEntry(Hart.cacheEntry(for: 0), offset: offset, timing: UInt16(truncatingIfNeeded: cyclesBefore))
-        e.op = .jal
-        e.rd = 32
-        e.imm = 0
-        return e
+        BlockEntry(word: 0, op: .jal, rd: 32, rs1: 0, rs2: 0, offset: offset, timing: UInt16(truncatingIfNeeded: cyclesBefore))
+    }
+
+    private init(word: UInt64, op: Opcode, rd: UInt8, rs1: UInt8, rs2: UInt8, offset: UInt16, timing: UInt16) {
+        self.word = word
+        self.op = op
+        self.rd = rd
+        self.rs1 = rs1
+        self.rs2 = rs2
+        self.offset = offset
+        self.timing = timing
     }
 
     /// With timing on, a block's first entry, and the entry before each of its
@@ -178,7 +184,9 @@ struct BlockSlot {
     var host: UInt
     var entries: UnsafeMutablePointer<BlockEntry>
     var count: Int
-    var spare: Int = 0
+    /// With timing on, where the line-fetch entries are among the entries after the
+    /// first: bit i for the entry i after it (a block has fewer than 64 entries).
+    var lineFetches: UInt64 = 0
 }
 
 /// One hart's pre-decoded blocks: straight-line code up to a jump, a system instruction
@@ -234,17 +242,20 @@ final class BlockCache {
     /// which is correct, only slower. Links are followed only with a whole block's worth
     /// of budget left, so none leads into a cut block before the batch ends.
     @inline(never)
-    func cut(_ block: UnsafeMutablePointer<BlockEntry>, instructions count: Int, lineFetches: Bool) {
+    /// `block` is where the instructions start, `lineFetches` where the line-fetch
+    /// entries are from there (see `BlockSlot`).
+    func cut(_ block: UnsafeMutablePointer<BlockEntry>, instructions count: Int, lineFetches: UInt64) {
         restore()
-        var at = block + count
-        if lineFetches {  // (timing on)
-            at = block
-            var seen = 0
-            while seen < count {
-                if !at.isLineFetch { seen += 1 }
-                at += 1
-            }
+        // The first entry with `count` instructions before it: `count` plus the
+        // line-fetch entries before it (a fixed point, reached from below).
+        var index = count
+        while true {
+            let before = index >= 64 ? lineFetches : lineFetches & (1 &<< UInt64(index) &- 1)
+            let next = count &+ before.nonzeroBitCount
+            if next == index { break }
+            index = next
         }
+        let at = block + index
         cutSaved = at.pointee
         at.pointee = BlockEntry.exit(offset: cutSaved.offset, cyclesBefore: cutSaved.cyclesBefore)
         cutEntry = at
@@ -300,6 +311,7 @@ extension Hart {
         var offset = start
         var count = 0  // entries
         var fetches = 0  // line-fetch entries among them
+        var fetchMask: UInt64 = 0  // those after the first (see `BlockSlot`)
         var cycles = 0
         var ended = false  // by an instruction that ends blocks
         let core = timing.core
@@ -338,6 +350,7 @@ extension Hart {
                 line = lineOf(offset)
                 blocks.entries[first + count] = BlockEntry.lineFetch(offset: UInt16(truncatingIfNeeded: offset - start),
                                                                      cyclesBefore: UInt64(cycles), line: UInt64(line))
+                fetchMask |= 1 << UInt64(count - 1)
                 count += 1
                 fetches += 1
             }
@@ -366,7 +379,7 @@ extension Hart {
         if !ended && offset <= 0xFFC { exit.rs2 = 1 }
         blocks.entries[first + count] = exit
         blocks.used += count + 1
-        slot.pointee = BlockSlot(host: host, entries: blocks.entries + first, count: count - fetches)
+        slot.pointee = BlockSlot(host: host, entries: blocks.entries + first, count: count - fetches, lineFetches: fetchMask)
         machine.noteDecoded(host: UInt(bitPattern: page) &+ UInt(low), length: UInt64(high - low))
         return true
     }

@@ -140,7 +140,7 @@ extension Hart {
                 ep = single
             }
             // The budget ends inside the block: cut it short there for this batch.
-            if _slowPath(count > left) { blocks.cut(ep, instructions: left, lineFetches: T.enabled) }
+            if _slowPath(count > left) { blocks.cut(ep, instructions: left, lineFetches: T.enabled ? slot.pointee.lineFetches : 0) }
 
             // Run it: `e` is the entry executing. Every block ends with an entry that
             // leaves it (a jump, a system instruction, or the exit entry after the last
