@@ -32,7 +32,8 @@ final class BlockEngineTests: XCTestCase {
         for timing in [false, true] {
             let stepped = try machine(elf, timing: timing, maxInstructions: nil)
             var steps: UInt64 = 0
-            for limit in UInt64(3_000)...UInt64(3_040) {
+            // From the start, where each line is fetched for the first time, and later.
+            for limit in Array(UInt64(1)...UInt64(90)) + Array(UInt64(3_000)...UInt64(3_040)) {
                 let limited = try machine(elf, timing: timing, maxInstructions: limit)
                 XCTAssertEqual(limited.run(), .instructionLimit)
                 while steps < limit { stepped.step(stepped.harts[0]); steps += 1 }
@@ -41,6 +42,9 @@ final class BlockEngineTests: XCTestCase {
                 XCTAssertEqual(a.pc, b.pc, "pc after \(limit)")
                 XCTAssertEqual(a.instructionsRetired, b.instructionsRetired, "instret after \(limit)")
                 XCTAssertEqual(a.cycles, b.cycles, "cycles after \(limit), timing \(timing)")
+                XCTAssertEqual(a.timing.l1iMisses, b.timing.l1iMisses, "L1I misses after \(limit), timing \(timing)")
+                XCTAssertEqual(a.timing.l1iHits, b.timing.l1iHits, "L1I hits after \(limit), timing \(timing)")
+                XCTAssertEqual(a.timing.l1dMisses, b.timing.l1dMisses, "L1D misses after \(limit), timing \(timing)")
                 for r in 1..<32 { XCTAssertEqual(a.register(r), b.register(r), "x\(r) after \(limit)") }
             }
         }
