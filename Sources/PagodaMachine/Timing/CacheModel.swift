@@ -152,7 +152,34 @@ struct CacheModel {
             base.storeBytes(of: now, toByteOffset: Layout.stamps(sets: S.sets, ways: S.ways) &+ way &* 8, as: UInt64.self)
             return true
         }
-        return search(s, line, set)
+        return search(in: base, line, set, S.self)
+    }
+
+    /// `search` for such a cache (the ways a constant, so the loops unroll).
+    @inline(never)
+    private static func search<S: CacheShape>(in base: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) -> Bool {
+        let s = (base + Layout.state(sets: S.sets)).assumingMemoryBound(to: State.self)
+        let tags = (base + Layout.tags(sets: S.sets)).assumingMemoryBound(to: UInt64.self) + set &* S.ways
+        let stamps = (base + Layout.stamps(sets: S.sets, ways: S.ways)).assumingMemoryBound(to: UInt64.self) + set &* S.ways
+        let hint = (base + Layout.hints(sets: S.sets, ways: S.ways)).assumingMemoryBound(to: UInt16.self)
+            + hintIndex(line, UInt64(64 &- S.hintBits))
+        let now = s.pointee.clock
+        let tag = line &+ 1
+        for way in 0..<S.ways where tags[way] == tag {
+            stamps[way] = now
+            hint.pointee = UInt16(truncatingIfNeeded: way)
+            return true
+        }
+        var victim = 0, oldest = stamps[0]
+        for way in 1..<S.ways where stamps[way] < oldest {
+            oldest = stamps[way]
+            victim = way
+        }
+        s.pointee.misses &+= 1
+        tags[victim] = tag
+        stamps[victim] = now
+        hint.pointee = UInt16(truncatingIfNeeded: victim)
+        return false
     }
 
     /// Where a line's hint is: Fibonacci hashing, the top bits of the line times
