@@ -13,11 +13,12 @@ import PagodaISA
 /// to it while the budget holds a whole block. A jump to another page that the fetch
 /// host TLB holds switches the cached code page without the fetch slow path. With the
 /// timing model on, each instruction-cache line a block's run goes through is fetched
-/// once through the cache model, from line-fetch entries that hold the line (the
-/// block's first entry, read as the block is entered, but not by a taken branch to a
-/// line its run has just fetched, and one run where the code goes on on another line), and its instructions' cycles are charged
-/// when its run ends (slow paths inside it settle them first, see `settle`). Loads
-/// and stores look up the host TLB: a hit is one compare and one add. Everything else
+/// once through the cache model, from line-fetch entries that hold the line: the
+/// block's first entry, read as the block is entered (but not by a taken branch to a
+/// line its run has just fetched), and one run where the code goes on on another line.
+/// Its instructions' cycles are charged when its run ends (slow paths inside it settle
+/// them first, see `settle`). Loads and stores look up the host TLB at a fixed offset
+/// from the register file: a hit is one compare and one add. Everything else
 /// (translation, MMIO, traps, CSRs, instructions on uncached pages or straddling a page
 /// end) is a call to a slow path. Nothing in the loop retains, allocates or calls
 /// through an existential or a closure.
