@@ -4,17 +4,10 @@ import PagodaISA
 /// redirected to the sink register), where it sits in bytes from the block's first
 /// instruction, and what the timing model needs of it (see `timing`).
 struct BlockEntry {
-    /// imm in the low 32 bits and raw in the high 32: one word, so that a line-fetch
-    /// entry's line (held in both) is one load.
-    var word: UInt64
-    var imm: Int32 {
-        @inline(__always) get { Int32(truncatingIfNeeded: word) }
-        @inline(__always) set { word = word & 0xFFFF_FFFF_0000_0000 | UInt64(UInt32(bitPattern: newValue)) }
-    }
-    var raw: UInt32 {
-        @inline(__always) get { UInt32(truncatingIfNeeded: word &>> 32) }
-        @inline(__always) set { word = word & 0xFFFF_FFFF | UInt64(newValue) &<< 32 }
-    }
+    /// imm and raw are the entry's first 8 bytes, in that order (`BlockCache` checks),
+    /// so that a line-fetch entry's line, held in both, is one load.
+    var imm: Int32
+    var raw: UInt32
     var op: Opcode
     var rd: UInt8
     var rs1: UInt8
@@ -46,8 +39,8 @@ struct BlockEntry {
         }
         // A conditional branch keeps only its length bits; the others hold its place
         // and its link.
-        let raw = BlockEntry.isBranch(d.op) ? d.raw & 3 | UInt32(truncatingIfNeeded: index + 1) << 3 : d.raw
-        word = UInt64(UInt32(bitPattern: imm)) | UInt64(raw) << 32
+        self.imm = imm
+        raw = BlockEntry.isBranch(d.op) ? d.raw & 3 | UInt32(truncatingIfNeeded: index + 1) << 3 : d.raw
         op = d.op
         // A conditional branch writes no register: its rd bits are its immediate's.
         rd = BlockEntry.isBranch(d.op) ? 32 : d.rd
@@ -113,11 +106,12 @@ struct BlockEntry {
     /// The entry after a block's last instruction: leaves the block with pc at `offset`
     /// (a jal of length 0 with raw bits 0, which no real jal has; not an instruction).
     static func exit(offset: UInt16, cyclesBefore: UInt64 = 0) -> BlockEntry {
-        BlockEntry(word: 0, op: .jal, rd: 32, rs1: 0, rs2: 0, offset: offset, timing: UInt16(truncatingIfNeeded: cyclesBefore))
+        BlockEntry(imm: 0, raw: 0, op: .jal, rd: 32, rs1: 0, rs2: 0, offset: offset, timing: UInt16(truncatingIfNeeded: cyclesBefore))
     }
 
-    private init(word: UInt64, op: Opcode, rd: UInt8, rs1: UInt8, rs2: UInt8, offset: UInt16, timing: UInt16) {
-        self.word = word
+    private init(imm: Int32, raw: UInt32, op: Opcode, rd: UInt8, rs1: UInt8, rs2: UInt8, offset: UInt16, timing: UInt16) {
+        self.imm = imm
+        self.raw = raw
         self.op = op
         self.rd = rd
         self.rs1 = rs1
@@ -137,12 +131,10 @@ struct BlockEntry {
         var e = exit(offset: offset, cyclesBefore: cyclesBefore)
         e.op = .fence
         e.rd = 0
-        e.word = line
+        e.imm = Int32(truncatingIfNeeded: line)
+        e.raw = UInt32(truncatingIfNeeded: line >> 32)
         return e
     }
-
-    /// A line-fetch entry's line.
-    var fetchLine: UInt64 { @inline(__always) get { word } }
 }
 
 /// What the inner loop reads of an entry, converted for use.
@@ -168,6 +160,8 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     var isExit: Bool { @inline(__always) get { pointee.op == .jal && pointee.raw == 0 } }
     /// Whether this is a line-fetch entry (see `BlockEntry.lineFetch`).
     var isLineFetch: Bool { @inline(__always) get { pointee.op == .fence && pointee.rd == 0 } }
+    /// A line-fetch entry's line: its first 8 bytes, imm then raw (little-endian hosts).
+    var fetchLine: UInt64 { @inline(__always) get { UInt64(UInt32(bitPattern: pointee.imm)) | UInt64(pointee.raw) &<< 32 } }
     var length: UInt64 { @inline(__always) get { UInt64(pointee.length) } }
     /// The entry as a decoded instruction, for the slow paths.
     var decoded: DecodedInstruction {
@@ -224,6 +218,9 @@ final class BlockCache {
     nonisolated(unsafe) private static let placeholder = UnsafeMutablePointer<BlockEntry>.allocate(capacity: 1)
 
     init() {
+        // A line-fetch entry's line is read as one word (see `BlockEntry.lineFetch`).
+        precondition(MemoryLayout<BlockEntry>.offset(of: \BlockEntry.imm) == 0 && MemoryLayout<BlockEntry>.offset(of: \BlockEntry.raw) == 4
+                     && MemoryLayout<BlockEntry>.stride == 16 && UInt16(1).littleEndian == 1)
         table = .allocate(capacity: BlockCache.slots)
         table.initialize(repeating: BlockCache.emptySlot, count: BlockCache.slots)
         // The arena is left as the host gave it (untouched pages cost nothing): an entry

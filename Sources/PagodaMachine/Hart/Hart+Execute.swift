@@ -431,7 +431,7 @@ extension Hart {
                             // Not an instruction (the block's run counts it, so take it
                             // back here): the code goes on on another line, fetched now.
                             left &+= 1
-                            tm.fetch(line: e.pointee.fetchLine, counters, T.self)
+                            tm.fetch(line: e.fetchLine, counters, T.self)
                         }
                     case .fenceI:
                         // As fence; only shootdown accounting looks at it.
@@ -571,7 +571,7 @@ extension Hart {
     @inline(__always)
     private func enter<T: TimingSwitch>(_ head: UnsafeMutablePointer<BlockEntry>, fetch: Bool, _ tm: TimingCore,
                                         _ counters: UnsafeMutablePointer<LoopCounters>, _: T.Type) -> UnsafeMutablePointer<BlockEntry> {
-        if fetch { tm.fetch(line: head.pointee.fetchLine, counters, T.self) }
+        if fetch { tm.fetch(line: head.fetchLine, counters, T.self) }
         return head + 1
     }
 
