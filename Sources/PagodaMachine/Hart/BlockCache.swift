@@ -4,8 +4,6 @@ import PagodaISA
 /// redirected to the sink register), where it sits in bytes from the block's first
 /// instruction, and what the timing model needs of it (see `timing`).
 struct BlockEntry {
-    /// imm and raw are the entry's first 8 bytes, in that order (`BlockCache` checks),
-    /// so that a line-fetch entry's line, held in both, is one load.
     var imm: Int32
     var raw: UInt32
     var op: Opcode
@@ -160,7 +158,7 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     var isExit: Bool { @inline(__always) get { pointee.op == .jal && pointee.raw == 0 } }
     /// Whether this is a line-fetch entry (see `BlockEntry.lineFetch`).
     var isLineFetch: Bool { @inline(__always) get { pointee.op == .fence && pointee.rd == 0 } }
-    /// A line-fetch entry's line: its first 8 bytes, imm then raw (little-endian hosts).
+    /// A line-fetch entry's line: imm its low 32 bits, raw its high.
     var fetchLine: UInt64 { @inline(__always) get { UInt64(UInt32(bitPattern: pointee.imm)) | UInt64(pointee.raw) &<< 32 } }
     var length: UInt64 { @inline(__always) get { UInt64(pointee.length) } }
     /// The entry as a decoded instruction, for the slow paths.
@@ -218,9 +216,6 @@ final class BlockCache {
     nonisolated(unsafe) private static let placeholder = UnsafeMutablePointer<BlockEntry>.allocate(capacity: 1)
 
     init() {
-        // A line-fetch entry's line is read as one word (see `BlockEntry.lineFetch`).
-        precondition(MemoryLayout<BlockEntry>.offset(of: \BlockEntry.imm) == 0 && MemoryLayout<BlockEntry>.offset(of: \BlockEntry.raw) == 4
-                     && MemoryLayout<BlockEntry>.stride == 16 && UInt16(1).littleEndian == 1)
         table = .allocate(capacity: BlockCache.slots)
         table.initialize(repeating: BlockCache.emptySlot, count: BlockCache.slots)
         // The arena is left as the host gave it (untouched pages cost nothing): an entry
