@@ -57,15 +57,17 @@ struct BlockEntry {
 
     /// A conditional branch's raw bits hold, above its two length bits: in bit 2, that
     /// its target is on its own page (so the block there, named by host address, is the
-    /// same whatever the translation); in bits 3 to 9, its index in the block plus one
-    /// (the instructions run when it is taken); in bits 10 and up, the target block's
+    /// same whatever the translation); in bits 3 to 9, its index from the block's first
+    /// instruction (after the first line-fetch entry, with timing on) plus one (the
+    /// entries run when it is taken); in bits 10 and up, the target block's
     /// arena index plus one once the loop has found that block. Links live as long as
     /// the arena: entries are never rewritten until the blocks are all dropped.
     static let linkableBit: UInt32 = 4
 
     var linkable: Bool { @inline(__always) get { raw & BlockEntry.linkableBit != 0 } }
 
-    /// For a conditional branch: the entries up to and including it.
+    /// For a conditional branch: the entries from the block's first instruction up to
+    /// and including it.
     var branchRan: Int { @inline(__always) get { Int(truncatingIfNeeded: raw >> 3 & 0x7F) } }
 
     /// For a conditional branch, with timing on: its target is on an instruction-cache
@@ -121,10 +123,11 @@ struct BlockEntry {
     /// With timing on, a block's first entry, and the entry before each of its
     /// instructions on another instruction-cache line than the one before: the loop
     /// fetches that line (`line`, the host address shifted right by the line size's
-    /// bits, held in imm and raw) through the cache model, as it enters the block (the
-    /// first, which it does not run: the block's instructions start after it) or here. Not an instruction (a
-    /// fence with rd 0, which no real entry has: rd = 0 is the sink register, 32);
-    /// `cyclesBefore` is that of the instruction after it.
+    /// bits, held in imm and raw) through the cache model as it enters the block (the
+    /// first, which it does not run: the block's instructions start after it) or as it
+    /// runs the entry. Not an instruction (a fence with rd 0, which no real entry has:
+    /// rd = 0 is the sink register, 32); `cyclesBefore` is that of the instruction after
+    /// it.
     static func lineFetch(offset: UInt16, cyclesBefore: UInt64, line: UInt64) -> BlockEntry {
         var e = exit(offset: offset, cyclesBefore: cyclesBefore)
         e.op = .fence
