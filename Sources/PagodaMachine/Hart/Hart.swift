@@ -93,6 +93,9 @@ public final class Hart {
         /// With timing on: conditional branches run, and those the predictor got wrong.
         var conditionalBranches: UInt64 = 0
         var mispredictions: UInt64 = 0
+        /// The hart's timing core (a copy the timing model owns), for what the caches'
+        /// out-of-line paths need of it.
+        var timingCore: UnsafeMutablePointer<TimingCore>? = nil
     }
     let loopCounters: UnsafeMutablePointer<LoopCounters>
 

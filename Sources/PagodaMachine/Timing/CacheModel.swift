@@ -131,16 +131,30 @@ struct CacheModel {
     /// `lookUp` for a cache of a shape known at compile time, in the hart's loop memory
     /// at `loop`: its most recent lines, state and arrays at constant offsets from there.
     @inline(__always)
-    static func lookUp<S: CacheShape>(in loop: UnsafeMutableRawPointer, line: UInt64, _: S.Type) -> Bool {
+    static func access<S: CacheShape>(in loop: UnsafeMutableRawPointer, line: UInt64, _: S.Type) {
         let set = Int(truncatingIfNeeded: line & UInt64(S.sets &- 1))
-        if loop.load(fromByteOffset: S.loopMemoryOffset &+ set &* 8, as: UInt64.self) == line { return true }
-        return accessOlder(in: loop, line, set, S.self)
+        if loop.load(fromByteOffset: S.loopMemoryOffset &+ set &* 8, as: UInt64.self) != line { older(in: loop, line, set, S.self) }
     }
 
-    /// `accessOlder` for such a cache.
+    /// The line is not its set's most recent: `accessOlder`, and the shape's `missed`
+    /// on a miss (out of line, and with nothing to return, so that the caller passes
+    /// the line and its set and goes on).
     @inline(never)
-    private static func accessOlder<S: CacheShape>(in loop: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) -> Bool {
+    private static func older<S: CacheShape>(in loop: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) {
         let base = loop + S.loopMemoryOffset
+        if !hintedHit(base, line, set, S.self) { searchOrMiss(in: loop, line, set, S.self) }
+    }
+
+    /// After a wrong hint: the search, and the shape's `missed` on a miss.
+    @inline(never)
+    private static func searchOrMiss<S: CacheShape>(in loop: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) {
+        if !search(in: loop + S.loopMemoryOffset, line, set, S.self) { S.missed(loop: loop, line: line) }
+    }
+
+    /// The line made its set's most recent, and the clock advanced: whether the hinted
+    /// way holds it (then its stamp is the clock's).
+    @inline(__always)
+    private static func hintedHit<S: CacheShape>(_ base: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) -> Bool {
         base.storeBytes(of: line, toByteOffset: set &* 8, as: UInt64.self)
         let s = (base + Layout.state(sets: S.sets)).assumingMemoryBound(to: State.self)
         let now = s.pointee.clock &+ 1
@@ -148,11 +162,9 @@ struct CacheModel {
         let hint = Int(base.load(fromByteOffset: Layout.hints(sets: S.sets, ways: S.ways) &+ hintIndex(line, UInt64(64 &- S.hintBits)) &* 2,
                                  as: UInt16.self))
         let way = set &* S.ways &+ hint
-        if base.load(fromByteOffset: Layout.tags(sets: S.sets) &+ way &* 8, as: UInt64.self) == line &+ 1 {
-            base.storeBytes(of: now, toByteOffset: Layout.stamps(sets: S.sets, ways: S.ways) &+ way &* 8, as: UInt64.self)
-            return true
-        }
-        return search(in: base, line, set, S.self)
+        guard base.load(fromByteOffset: Layout.tags(sets: S.sets) &+ way &* 8, as: UInt64.self) == line &+ 1 else { return false }
+        base.storeBytes(of: now, toByteOffset: Layout.stamps(sets: S.sets, ways: S.ways) &+ way &* 8, as: UInt64.self)
+        return true
     }
 
     /// `search` for such a cache (the ways a constant, so the loops unroll).
@@ -227,6 +239,8 @@ protocol CacheShape {
     static var ways: Int { get }
     static var hintBits: Int { get }
     static var loopMemoryOffset: Int { get }
+    /// A miss on `line` in the hart whose loop memory is at `loop`: what it costs.
+    static func missed(loop: UnsafeMutableRawPointer, line: UInt64)
 }
 
 /// The standard profile's L1D: 32 KiB, 8 ways of 64-byte lines; its memory follows the
@@ -236,6 +250,8 @@ enum StandardL1D: CacheShape {
     static var ways: Int { 8 }
     static var hintBits: Int { 11 }
     static var loopMemoryOffset: Int { Hart.predictorOffset &+ 1024 }
+    @inline(never)
+    static func missed(loop: UnsafeMutableRawPointer, line: UInt64) { TimingCore.of(loop).pointee.dataMiss(line: line) }
 }
 
 /// The standard profile's L1I: 16 KiB, 4 ways of 64-byte lines, after the L1D.
@@ -246,6 +262,8 @@ enum StandardL1I: CacheShape {
     static var loopMemoryOffset: Int {
         StandardL1D.loopMemoryOffset &+ CacheModel.Layout.size(sets: StandardL1D.sets, ways: StandardL1D.ways, hintBits: StandardL1D.hintBits)
     }
+    @inline(never)
+    static func missed(loop: UnsafeMutableRawPointer, line: UInt64) { TimingCore.of(loop).pointee.fetchMiss(line: line) }
 }
 
 /// A bimodal branch predictor: a table of 2-bit saturating counters indexed by pc, in

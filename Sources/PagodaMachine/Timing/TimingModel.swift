@@ -113,8 +113,11 @@ struct TimingCore {
     /// As `fetch(host:)`, given the line (the host address shifted right by the line size's bits).
     @inline(__always)
     func fetch<T: TimingSwitch>(line: UInt64, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
-        let hit = T.geometry == nil ? l1i.lookUp(line: line) : CacheModel.lookUp(in: TimingCore.loopMemory(counters), line: line, StandardL1I.self)
-        if !hit { fetchMiss(line: line) }
+        if T.geometry == nil {
+            if !l1i.lookUp(line: line) { fetchMiss(line: line) }
+        } else {
+            CacheModel.access(in: TimingCore.loopMemory(counters), line: line, StandardL1I.self)
+        }
     }
 
     /// The loop memory at `offset`, found from the loop counters in it (a fixed offset
@@ -122,6 +125,12 @@ struct TimingCore {
     @inline(__always)
     static func loopMemory<P>(_ counters: UnsafeMutablePointer<Hart.LoopCounters>, at offset: Int) -> UnsafeMutablePointer<P> {
         (loopMemory(counters) + offset).assumingMemoryBound(to: P.self)
+    }
+
+    /// The timing core of the hart whose loop memory is at `loop` (for the misses of the
+    /// caches of standard shape, which know only that).
+    static func of(_ loop: UnsafeMutableRawPointer) -> UnsafeMutablePointer<TimingCore> {
+        (loop + Hart.loopCountersOffset).assumingMemoryBound(to: Hart.LoopCounters.self).pointee.timingCore!
     }
 
     /// The loop memory itself.
@@ -140,8 +149,11 @@ struct TimingCore {
     @inline(__always)
     func data<T: TimingSwitch>(host: UInt, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         let line = UInt64(host) &>> (T.geometry?.l1dShift ?? l1dShift)
-        let hit = T.geometry == nil ? l1d.lookUp(line: line) : CacheModel.lookUp(in: TimingCore.loopMemory(counters), line: line, StandardL1D.self)
-        if !hit { dataMiss(line: line) }
+        if T.geometry == nil {
+            if !l1d.lookUp(line: line) { dataMiss(line: line) }
+        } else {
+            CacheModel.access(in: TimingCore.loopMemory(counters), line: line, StandardL1D.self)
+        }
     }
 
     @inline(never)
@@ -174,6 +186,8 @@ public final class TimingModel {
 
     /// The hart's loop counters, which count branches and mispredictions.
     private let counters: UnsafeMutablePointer<Hart.LoopCounters>
+    /// A copy of `core` that the loop counters point at.
+    private let corePointer: UnsafeMutablePointer<TimingCore>
 
     /// A hart's model, whose predictor counters are `predictorTable` (as many as the
     /// profile has).
@@ -201,9 +215,14 @@ public final class TimingModel {
             l2HitCycles: UInt64(profile.l2.hitCycles), memoryCycles: UInt64(profile.memoryCycles),
             takenExtra: UInt64(max(0, c.branchTaken - c.branchNotTaken)),
             mispredictPenalty: UInt64(c.branchMispredict))
+        corePointer = .allocate(capacity: 1)
+        corePointer.initialize(to: core)
+        counters.pointee.timingCore = corePointer
     }
 
     deinit {
+        counters.pointee.timingCore = nil
+        corePointer.deallocate()
         core.l1i.deallocate()
         core.l1d.deallocate()
         core.breakdown.deallocate()
