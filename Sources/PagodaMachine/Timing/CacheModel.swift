@@ -17,7 +17,7 @@ struct CacheModel {
         /// 64 less the bits of a hint's index: the top bits of the line's hash index it.
         var hintShift: UInt64
         var ways: Int
-        /// Tags (line address + 1; 0 is an empty way), `ways` per set.
+        /// Tags (the line address; `.max`, which no line is, for an empty way), `ways` per set.
         var tags: UnsafeMutablePointer<UInt64>
         /// When each way was last used (0 for never), `ways` per set.
         var stamps: UnsafeMutablePointer<UInt64>
@@ -81,7 +81,7 @@ struct CacheModel {
         let hintBits = Layout.hintBits(lines: lines)
         let memory = given ?? .allocate(byteCount: Layout.size(sets: sets, ways: ways, hintBits: hintBits), alignment: 64)
         let tags = (memory + Layout.tags(sets: sets)).bindMemory(to: UInt64.self, capacity: lines)
-        tags.initialize(repeating: 0, count: lines)
+        tags.initialize(repeating: .max, count: lines)
         let stamps = (memory + Layout.stamps(sets: sets, ways: ways)).bindMemory(to: UInt64.self, capacity: lines)
         stamps.initialize(repeating: 0, count: lines)
         let hints = (memory + Layout.hints(sets: sets, ways: ways)).bindMemory(to: UInt16.self, capacity: 1 << hintBits)
@@ -124,7 +124,7 @@ struct CacheModel {
         let now = s.pointee.clock &+ 1
         s.pointee.clock = now
         let hinted = set &* s.pointee.ways &+ Int(truncatingIfNeeded: s.pointee.hints[CacheModel.hintIndex(line, s.pointee.hintShift)])
-        if s.pointee.tags[hinted] == line &+ 1 { s.pointee.stamps[hinted] = now; return true }
+        if s.pointee.tags[hinted] == line { s.pointee.stamps[hinted] = now; return true }
         return CacheModel.search(s, line, set)
     }
 
@@ -162,7 +162,7 @@ struct CacheModel {
         let hint = Int(base.load(fromByteOffset: Layout.hints(sets: S.sets, ways: S.ways) &+ hintIndex(line, UInt64(64 &- S.hintBits)) &* 2,
                                  as: UInt16.self))
         let way = set &* S.ways &+ hint
-        guard base.load(fromByteOffset: Layout.tags(sets: S.sets) &+ way &* 8, as: UInt64.self) == line &+ 1 else { return false }
+        guard base.load(fromByteOffset: Layout.tags(sets: S.sets) &+ way &* 8, as: UInt64.self) == line else { return false }
         base.storeBytes(of: now, toByteOffset: Layout.stamps(sets: S.sets, ways: S.ways) &+ way &* 8, as: UInt64.self)
         return true
     }
@@ -176,7 +176,7 @@ struct CacheModel {
         let hint = (base + Layout.hints(sets: S.sets, ways: S.ways)).assumingMemoryBound(to: UInt16.self)
             + hintIndex(line, UInt64(64 &- S.hintBits))
         let now = s.pointee.clock
-        let tag = line &+ 1
+        let tag = line
         for way in 0..<S.ways where tags[way] == tag {
             stamps[way] = now
             hint.pointee = UInt16(truncatingIfNeeded: way)
@@ -210,7 +210,7 @@ struct CacheModel {
         let now = s.pointee.clock
         let hint = s.pointee.hints + hintIndex(line, s.pointee.hintShift)
         let base = set &* s.pointee.ways
-        let tag = line &+ 1
+        let tag = line
         var victim = base, oldest = UInt64.max
         var way = base
         let end = base &+ s.pointee.ways
