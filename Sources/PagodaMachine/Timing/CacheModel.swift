@@ -251,7 +251,7 @@ enum StandardL1D: CacheShape {
     static var hintBits: Int { 11 }
     static var loopMemoryOffset: Int { Hart.predictorOffset &+ 1024 }
     @inline(never)
-    static func missed(loop: UnsafeMutableRawPointer, line: UInt64) { TimingCore.of(loop).pointee.dataMiss(line: line) }
+    static func missed(loop: UnsafeMutableRawPointer, line: UInt64) { TimingCore.dataMiss(at: TimingCore.of(loop), line: line) }
 }
 
 /// The standard profile's L1I: 16 KiB, 4 ways of 64-byte lines, after the L1D.
@@ -263,7 +263,7 @@ enum StandardL1I: CacheShape {
         StandardL1D.loopMemoryOffset &+ CacheModel.Layout.size(sets: StandardL1D.sets, ways: StandardL1D.ways, hintBits: StandardL1D.hintBits)
     }
     @inline(never)
-    static func missed(loop: UnsafeMutableRawPointer, line: UInt64) { TimingCore.of(loop).pointee.fetchMiss(line: line) }
+    static func missed(loop: UnsafeMutableRawPointer, line: UInt64) { TimingCore.fetchMiss(at: TimingCore.of(loop), line: line) }
 }
 
 /// A bimodal branch predictor: a table of 2-bit saturating counters indexed by pc, in

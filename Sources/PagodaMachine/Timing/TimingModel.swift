@@ -101,6 +101,20 @@ struct TimingCore {
         return l2HitCycles &+ (l2.access(line: l2Line) ? 0 : memoryCycles)
     }
 
+    /// `dataMiss` and `fetchMiss` for the core at `core`, reading only the fields they
+    /// need (calling the methods on `core.pointee` would copy the whole core).
+    static func dataMiss(at core: UnsafeMutablePointer<TimingCore>, line: UInt64) {
+        core.pointee.breakdown.pointee.dataAccess &+= missCost(at: core, line: line, shift: core.pointee.l1dShift)
+    }
+    static func fetchMiss(at core: UnsafeMutablePointer<TimingCore>, line: UInt64) {
+        core.pointee.breakdown.pointee.instructionFetch &+= missCost(at: core, line: line, shift: core.pointee.l1iShift)
+    }
+    @inline(__always)
+    private static func missCost(at core: UnsafeMutablePointer<TimingCore>, line: UInt64, shift: UInt64) -> UInt64 {
+        let l2Line = (line &<< shift) &>> core.pointee.l2Shift
+        return core.pointee.l2HitCycles &+ (core.pointee.l2.access(line: l2Line) ? 0 : core.pointee.memoryCycles)
+    }
+
     /// The fetch of a line, from host address `host`, through the L1I: at a block's
     /// line-fetch entries (the block's other instructions on the line hit the most
     /// recent line of its set, which changes nothing), or for an instruction run on its
