@@ -176,8 +176,7 @@ struct CacheModel {
         let hint = (base + Layout.hints(sets: S.sets, ways: S.ways)).assumingMemoryBound(to: UInt16.self)
             + hintIndex(line, UInt64(64 &- S.hintBits))
         let now = s.pointee.clock
-        let tag = line
-        for way in 0..<S.ways where tags[way] == tag {
+        for way in 0..<S.ways where tags[way] == line {
             stamps[way] = now
             hint.pointee = UInt16(truncatingIfNeeded: way)
             return true
@@ -188,7 +187,7 @@ struct CacheModel {
             victim = way
         }
         s.pointee.misses &+= 1
-        tags[victim] = tag
+        tags[victim] = line
         stamps[victim] = now
         hint.pointee = UInt16(truncatingIfNeeded: victim)
         return false
@@ -210,12 +209,11 @@ struct CacheModel {
         let now = s.pointee.clock
         let hint = s.pointee.hints + hintIndex(line, s.pointee.hintShift)
         let base = set &* s.pointee.ways
-        let tag = line
         var victim = base, oldest = UInt64.max
         var way = base
         let end = base &+ s.pointee.ways
         while way < end {
-            if tags[way] == tag {
+            if tags[way] == line {
                 stamps[way] = now
                 hint.pointee = UInt16(truncatingIfNeeded: way &- base)
                 return true
@@ -224,7 +222,7 @@ struct CacheModel {
             way &+= 1
         }
         s.pointee.misses &+= 1
-        tags[victim] = tag
+        tags[victim] = line
         stamps[victim] = now
         hint.pointee = UInt16(truncatingIfNeeded: victim &- base)
         return false

@@ -94,23 +94,21 @@ struct TimingCore {
     let takenExtra: UInt64
     let mispredictPenalty: UInt64
 
-    /// The cost of missing in an L1 cache: the L2's hit cycles, plus memory on an L2 miss.
-    @inline(__always)
-    func missCost(line: UInt64, shift: UInt64) -> UInt64 {
-        let l2Line = (line &<< shift) &>> l2Shift
-        return l2HitCycles &+ (l2.access(line: l2Line) ? 0 : memoryCycles)
-    }
-
-    /// `dataMiss` and `fetchMiss` for the core at `core`, reading only the fields they
-    /// need (calling the methods on `core.pointee` would copy the whole core).
+    /// A miss in the L1D or the L1I of the core at `core`, charged to its breakdown.
+    /// (Static, on the core's one copy that the hart's loop counters point at: a method
+    /// called on `core.pointee` would copy the whole core.)
+    @inline(never)
     static func dataMiss(at core: UnsafeMutablePointer<TimingCore>, line: UInt64) {
         core.pointee.breakdown.pointee.dataAccess &+= missCost(at: core, line: line, shift: core.pointee.l1dShift)
     }
+    @inline(never)
     static func fetchMiss(at core: UnsafeMutablePointer<TimingCore>, line: UInt64) {
         core.pointee.breakdown.pointee.instructionFetch &+= missCost(at: core, line: line, shift: core.pointee.l1iShift)
     }
+
+    /// The cost of missing in an L1 cache: the L2's hit cycles, plus memory on an L2 miss.
     @inline(__always)
-    private static func missCost(at core: UnsafeMutablePointer<TimingCore>, line: UInt64, shift: UInt64) -> UInt64 {
+    static func missCost(at core: UnsafeMutablePointer<TimingCore>, line: UInt64, shift: UInt64) -> UInt64 {
         let l2Line = (line &<< shift) &>> core.pointee.l2Shift
         return core.pointee.l2HitCycles &+ (core.pointee.l2.access(line: l2Line) ? 0 : core.pointee.memoryCycles)
     }
@@ -128,7 +126,7 @@ struct TimingCore {
     @inline(__always)
     func fetch<T: TimingSwitch>(line: UInt64, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         if T.geometry == nil {
-            if !l1i.lookUp(line: line) { fetchMiss(line: line) }
+            if !l1i.lookUp(line: line) { TimingCore.fetchMiss(at: TimingCore.of(TimingCore.loopMemory(counters)), line: line) }
         } else {
             CacheModel.access(in: TimingCore.loopMemory(counters), line: line, StandardL1I.self)
         }
@@ -153,26 +151,16 @@ struct TimingCore {
         UnsafeMutableRawPointer(counters) - Hart.loopCountersOffset
     }
 
-    @inline(never)
-    func fetchMiss(line: UInt64) {
-        breakdown.pointee.instructionFetch &+= missCost(line: line, shift: l1iShift)
-    }
-
     /// A data access at host address `host` from the loop's fast path, which counts it
     /// (`LoopCounters.fastDataAccesses`).
     @inline(__always)
     func data<T: TimingSwitch>(host: UInt, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
         let line = UInt64(host) &>> (T.geometry?.l1dShift ?? l1dShift)
         if T.geometry == nil {
-            if !l1d.lookUp(line: line) { dataMiss(line: line) }
+            if !l1d.lookUp(line: line) { TimingCore.dataMiss(at: TimingCore.of(TimingCore.loopMemory(counters)), line: line) }
         } else {
             CacheModel.access(in: TimingCore.loopMemory(counters), line: line, StandardL1D.self)
         }
-    }
-
-    @inline(never)
-    func dataMiss(line: UInt64) {
-        breakdown.pointee.dataAccess &+= missCost(line: line, shift: l1dShift)
     }
 
     /// The conditional branch at entry `e` of the block at `pc`: counted in the loop's
@@ -194,13 +182,14 @@ struct TimingCore {
 /// L1 instruction and data caches and the L2 (shared by all harts), per the profile.
 public final class TimingModel {
     public let profile: MachineProfile
-    let core: TimingCore
+    /// The parts the inner loop uses (it copies them once per batch).
+    var core: TimingCore { corePointer.pointee }
     /// Whether the profile has the standard geometry (then the loop runs `TimingOnStandard`).
     let standardGeometry: Bool
 
     /// The hart's loop counters, which count branches and mispredictions.
     private let counters: UnsafeMutablePointer<Hart.LoopCounters>
-    /// A copy of `core` that the loop counters point at.
+    /// Where `core` is; the loop counters point at it too.
     private let corePointer: UnsafeMutablePointer<TimingCore>
 
     /// A hart's model, whose predictor counters are `predictorTable` (as many as the
@@ -219,7 +208,8 @@ public final class TimingModel {
         let fetches = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
         fetches.initialize(to: 0)
         let c = profile.cycles
-        core = TimingCore(
+        corePointer = .allocate(capacity: 1)
+        corePointer.initialize(to: TimingCore(
             l1i: CacheModel(profile.l1i, memory: l1iMemory), l1d: CacheModel(profile.l1d, memory: l1dMemory), l2: sharedL2,
             predictor: BranchPredictor(counters: predictorTable, entries: profile.branchPredictorEntries),
             extraCycles: extraCycles, breakdown: breakdown, fetches: fetches,
@@ -228,20 +218,19 @@ public final class TimingModel {
             l2Shift: UInt64(profile.l2.lineBytes.trailingZeroBitCount),
             l2HitCycles: UInt64(profile.l2.hitCycles), memoryCycles: UInt64(profile.memoryCycles),
             takenExtra: UInt64(max(0, c.branchTaken - c.branchNotTaken)),
-            mispredictPenalty: UInt64(c.branchMispredict))
-        corePointer = .allocate(capacity: 1)
-        corePointer.initialize(to: core)
+            mispredictPenalty: UInt64(c.branchMispredict)))
         counters.pointee.timingCore = corePointer
     }
 
     deinit {
         counters.pointee.timingCore = nil
-        corePointer.deallocate()
         core.l1i.deallocate()
         core.l1d.deallocate()
         core.breakdown.deallocate()
         core.extraCycles.deallocate()
         core.fetches.deallocate()
+        corePointer.deinitialize(count: 1)
+        corePointer.deallocate()
     }
 
     /// Cycles an instruction takes when it hits in the caches (taken branches add their
@@ -271,7 +260,7 @@ public final class TimingModel {
     /// A data access outside the inner loop (slow paths).
     func data(host: UInt) {
         let line = UInt64(host) &>> core.l1dShift
-        if !core.l1d.access(line: line) { core.breakdown.pointee.dataAccess &+= core.missCost(line: line, shift: core.l1dShift) }
+        if !core.l1d.access(line: line) { TimingCore.dataMiss(at: corePointer, line: line) }
     }
 
     /// A data access to a page whose memory type is non-cacheable (Svpbmt NC or IO):
@@ -284,7 +273,7 @@ public final class TimingModel {
     /// A page-table entry read during a walk: its cost through L1D and L2.
     func pageTableRead(host: UInt) -> UInt64 {
         let line = UInt64(host) &>> core.l1dShift
-        return UInt64(profile.l1d.hitCycles) &+ (core.l1d.access(line: line) ? 0 : core.missCost(line: line, shift: core.l1dShift))
+        return UInt64(profile.l1d.hitCycles) &+ (core.l1d.access(line: line) ? 0 : TimingCore.missCost(at: corePointer, line: line, shift: core.l1dShift))
     }
 
     func trapEntry() { core.breakdown.pointee.traps &+= UInt64(profile.cycles.trapEntry) }
