@@ -10,10 +10,9 @@ import XCTest
 /// code_from_other_hart cover faults, interrupts, self-modifying code and code written
 /// by another hart.)
 final class BlockEngineTests: XCTestCase {
-    private func machine(_ elf: URL, timing: Bool, maxInstructions: UInt64?, profile: MachineProfile = .default) throws -> Machine {
+    private func machine(_ elf: URL, timing: Bool, maxInstructions: UInt64?) throws -> Machine {
         var configuration = MachineConfiguration()
         configuration.timing = timing
-        configuration.profile = profile
         configuration.maxInstructions = maxInstructions
         let machine = Machine(configuration: configuration, console: BufferConsole())
         machine.load(try ELFLoader.load(path: elf.path, allowedRegions: machine.loadableRegions))
@@ -49,43 +48,6 @@ final class BlockEngineTests: XCTestCase {
                 for r in 1..<32 { XCTAssertEqual(a.register(r), b.register(r), "x\(r) after \(limit)") }
             }
         }
-    }
-
-    /// With the timing model on, a long run through linked blocks (where fetches of
-    /// lines a block's run has just fetched are skipped, and line-fetch entries fetch
-    /// each next line) models exactly what stepping one instruction at a time does
-    /// (every instruction looked up and its line fetched): the same cycles, cache and
-    /// predictor counts, on guests with loops across lines, calls and data-dependent
-    /// branches; with the standard profile, and with an instruction cache of two lines
-    /// (two sets of one way), where every line fetched matters.
-    func testLinkedRunsModelWhatSteppingDoes() throws {
-        var tiny = MachineProfile.default
-        tiny.l1i = MachineProfile.Cache(sizeBytes: 128, ways: 1, lineBytes: 64, hitCycles: 0)
-        XCTAssertNil(tiny.problem)
-        var tinyMisses: UInt64 = 0
-        for profile in [MachineProfile.default, tiny] {
-        for path in ["bench/branchy_mix.elf", "bench/coremark_like.elf", "bench/sort_ints.elf", "bench/matmul.elf"] {
-            let elf = try guest(path)
-            let limit: UInt64 = 30_000
-            let run = try machine(elf, timing: true, maxInstructions: limit, profile: profile)
-            XCTAssertEqual(run.run(), .instructionLimit)
-            let stepped = try machine(elf, timing: true, maxInstructions: nil, profile: profile)
-            for _ in 0..<limit { stepped.step(stepped.harts[0]) }
-            let a = run.harts[0], b = stepped.harts[0]
-            XCTAssertEqual(a.instructionsRetired, b.instructionsRetired, path)
-            XCTAssertEqual(a.cycles, b.cycles, path)
-            XCTAssertEqual(a.timing.breakdown, b.timing.breakdown, path)
-            XCTAssertEqual(a.timing.l1iHits, b.timing.l1iHits, path)
-            XCTAssertEqual(a.timing.l1iMisses, b.timing.l1iMisses, path)
-            XCTAssertEqual(a.timing.l1dMisses, b.timing.l1dMisses, path)
-            XCTAssertEqual(a.loopCounters.pointee.conditionalBranches, b.loopCounters.pointee.conditionalBranches, path)
-            XCTAssertEqual(a.timing.mispredictions, b.timing.mispredictions, path)
-            XCTAssertGreaterThan(a.loopCounters.pointee.conditionalBranches, 1_000, path)
-            if profile.l1i.sizeBytes < 1024 { tinyMisses += a.timing.l1iMisses }
-        }
-        }
-        // Lines that the runs fetch and lose again (coremark_like's calls, mostly).
-        XCTAssertGreaterThan(tinyMisses, 200)
     }
 
     /// Code written into RAM behind the harts' back, as a DMA device writes, runs as

@@ -68,27 +68,45 @@ final class TimingModelTests: XCTestCase {
     }
 
     /// Blocks that run through several instruction-cache lines fetch each line through
-    /// the model where the code reaches it: the L1I counts and the cycles are those of
-    /// stepping one instruction at a time (each step a block of one, fetched on its own).
-    /// An L1I of eight lines, so that the guests' loops miss in it.
+    /// the model where the code reaches it, and a long run through linked blocks (where
+    /// fetches of lines a block's run has just fetched are skipped) models exactly what
+    /// stepping one instruction at a time does (each step a block of one, looked up and
+    /// fetched on its own): the same cycles, cache and predictor counts. With an L1I of
+    /// eight lines, so that the guests' loops miss in it; with the standard profile; and
+    /// with an L1I of two lines (two sets of one way), where every line fetched matters.
     func testBlocksAcrossLinesFetchAsSteps() throws {
-        var profile = MachineProfile.default
-        profile.l1i = MachineProfile.Cache(sizeBytes: 512, ways: 2, lineBytes: 64, hitCycles: 0)
-        XCTAssertNil(profile.problem)
-        for guest in ["bench/coremark_like.elf", "bench/dhrystone_like.elf"] {
-            let limited = try machine(guest, maxInstructions: 300_000, profile: profile)
-            XCTAssertEqual(limited.run(), .instructionLimit, guest)
-            let stepped = try machine(guest, maxInstructions: nil, profile: profile)
-            for _ in 0..<300_000 { stepped.step(stepped.harts[0]) }
-            let a = limited.harts[0], b = stepped.harts[0]
-            XCTAssertEqual(a.instructionsRetired, b.instructionsRetired, guest)
-            XCTAssertEqual(a.pc, b.pc, guest)
-            XCTAssertEqual(a.timing.l1iMisses, b.timing.l1iMisses, guest)
-            XCTAssertEqual(a.timing.l1iHits, b.timing.l1iHits, guest)
-            XCTAssertEqual(a.timing.breakdown, b.timing.breakdown, guest)
-            XCTAssertEqual(a.cycles, b.cycles, guest)
-            XCTAssertGreaterThan(a.timing.l1iMisses, 100, guest)
+        var eightLines = MachineProfile.default
+        eightLines.l1i = MachineProfile.Cache(sizeBytes: 512, ways: 2, lineBytes: 64, hitCycles: 0)
+        XCTAssertNil(eightLines.problem)
+        var twoLines = MachineProfile.default
+        twoLines.l1i = MachineProfile.Cache(sizeBytes: 128, ways: 1, lineBytes: 64, hitCycles: 0)
+        XCTAssertNil(twoLines.problem)
+        let loops = ["bench/branchy_mix.elf", "bench/coremark_like.elf", "bench/sort_ints.elf", "bench/matmul.elf"]
+        var twoLineMisses: UInt64 = 0
+        for (profile, guests, limit) in [(eightLines, ["bench/coremark_like.elf", "bench/dhrystone_like.elf"], 300_000),
+                                         (MachineProfile.default, loops, 30_000), (twoLines, loops, 30_000)] {
+            for guest in guests {
+                let limited = try machine(guest, maxInstructions: UInt64(limit), profile: profile)
+                XCTAssertEqual(limited.run(), .instructionLimit, guest)
+                let stepped = try machine(guest, maxInstructions: nil, profile: profile)
+                for _ in 0..<limit { stepped.step(stepped.harts[0]) }
+                let a = limited.harts[0], b = stepped.harts[0]
+                XCTAssertEqual(a.instructionsRetired, b.instructionsRetired, guest)
+                XCTAssertEqual(a.pc, b.pc, guest)
+                XCTAssertEqual(a.timing.l1iMisses, b.timing.l1iMisses, guest)
+                XCTAssertEqual(a.timing.l1iHits, b.timing.l1iHits, guest)
+                XCTAssertEqual(a.timing.l1dMisses, b.timing.l1dMisses, guest)
+                XCTAssertEqual(a.timing.breakdown, b.timing.breakdown, guest)
+                XCTAssertEqual(a.cycles, b.cycles, guest)
+                XCTAssertEqual(a.loopCounters.pointee.conditionalBranches, b.loopCounters.pointee.conditionalBranches, guest)
+                XCTAssertEqual(a.timing.mispredictions, b.timing.mispredictions, guest)
+                XCTAssertGreaterThan(a.loopCounters.pointee.conditionalBranches, 1_000, guest)
+                if profile == eightLines { XCTAssertGreaterThan(a.timing.l1iMisses, 100, guest) }
+                if profile == twoLines { twoLineMisses += a.timing.l1iMisses }
+            }
         }
+        // Lines that the runs fetch and lose again (coremark_like's calls, mostly).
+        XCTAssertGreaterThan(twoLineMisses, 200)
     }
 
     /// The loop specialised to the standard geometry (constant shifts and masks) and the
