@@ -173,8 +173,9 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
 }
 
 /// A slot of the block table: the block whose first instruction is at host address
-/// `host` (0 for none), its entries and how many instructions they hold. The host address names the code bytes
-/// themselves, so the block serves any virtual address that reaches them.
+/// `host` (0 for none), its entries and how many instructions they hold. The host
+/// address names the code bytes themselves, so the block serves any virtual address
+/// that reaches them.
 struct BlockSlot {
     var host: UInt
     var entries: UnsafeMutablePointer<BlockEntry>
@@ -235,10 +236,10 @@ final class BlockCache {
     /// instruction sits (after a followed jump, that is the jump's target). Runs of the
     /// block in the meantime stop there too, and go on from that pc through the lookup,
     /// which is correct, only slower. Links are followed only with a whole block's worth
-    /// of budget left, so none leads into a cut block before the batch ends.
+    /// of budget left, so none leads into a cut block before the batch ends. `block` is
+    /// where the instructions start, `lineFetches` where the line-fetch entries are from
+    /// there (see `BlockSlot`).
     @inline(never)
-    /// `block` is where the instructions start, `lineFetches` where the line-fetch
-    /// entries are from there (see `BlockSlot`).
     func cut(_ block: UnsafeMutablePointer<BlockEntry>, instructions count: Int, lineFetches: UInt64) {
         restore()
         // The first entry with `count` instructions before it: `count` plus the
@@ -305,8 +306,7 @@ extension Hart {
         let page = UnsafeRawPointer(bitPattern: host &- UInt(start))!
         var offset = start
         var count = 0  // entries
-        var fetches = 0  // line-fetch entries among them
-        var fetchMask: UInt64 = 0  // those after the first (see `BlockSlot`)
+        var fetchMask: UInt64 = 0  // the line-fetch entries after the first (see `BlockSlot`)
         var cycles = 0
         var ended = false  // by an instruction that ends blocks
         let core = timing.core
@@ -325,7 +325,6 @@ extension Hart {
         if timed {
             blocks.entries[first] = BlockEntry.lineFetch(offset: 0, cyclesBefore: 0, line: UInt64(line))
             count = 1
-            fetches = 1
         }
         var low = start, high = start  // the bytes decoded (a jump followed may go back)
         // An instruction at 0xFFE may continue on the next page: it stays out of blocks.
@@ -347,7 +346,6 @@ extension Hart {
                                                                      cyclesBefore: UInt64(cycles), line: UInt64(line))
                 fetchMask |= 1 << UInt64(count - 1)
                 count += 1
-                fetches += 1
             }
             let timing = UInt16(truncatingIfNeeded: cycles)
             cycles += extra
@@ -374,6 +372,7 @@ extension Hart {
         if !ended && offset <= 0xFFC { exit.rs2 = 1 }
         blocks.entries[first + count] = exit
         blocks.used += count + 1
+        let fetches = timed ? 1 + fetchMask.nonzeroBitCount : 0
         slot.pointee = BlockSlot(host: host, entries: blocks.entries + first, count: count - fetches, lineFetches: fetchMask)
         machine.noteDecoded(host: UInt(bitPattern: page) &+ UInt(low), length: UInt64(high - low))
         return true
