@@ -25,6 +25,25 @@ final class BlockEngineTests: XCTestCase {
         return url
     }
 
+    /// A line-fetch entry gives back its line, read as one 8-byte load of its imm and
+    /// raw, and its set's first way; it stays apart from every instruction's entry.
+    func testLineFetchEntryHoldsItsLineAndSet() {
+        XCTAssertEqual(MemoryLayout<BlockEntry>.offset(of: \BlockEntry.imm), 0)
+        XCTAssertEqual(MemoryLayout<BlockEntry>.offset(of: \BlockEntry.raw), 4)
+        let entry = UnsafeMutablePointer<BlockEntry>.allocate(capacity: 1)
+        defer { entry.deallocate() }
+        let line: UInt64 = 0x0000_1F2E_3D4C_5B6A
+        entry.initialize(to: BlockEntry.lineFetch(offset: 6, cyclesBefore: 3, line: line, firstWay: 252))
+        XCTAssertTrue(entry.isLineFetch)
+        XCTAssertEqual(entry.fetchLine, line)
+        XCTAssertEqual(entry.fetchFirstWay, 252)
+        XCTAssertEqual(entry.pointee.offset, 6)
+        XCTAssertEqual(entry.pointee.cyclesBefore, 3)
+        entry.pointee = BlockEntry(Hart.cacheEntry(for: 0x0FF0_000F), offset: 0)  // fence iorw, iorw
+        XCTAssertEqual(entry.pointee.op, .fence)
+        XCTAssertFalse(entry.isLineFetch)
+    }
+
     /// `--max-instructions N` stops after exactly N instructions wherever N falls in a
     /// block, with the state one-at-a-time stepping reaches, timing model on and off.
     func testInstructionLimitEndsInsideBlocks() throws {

@@ -127,11 +127,14 @@ struct BlockEntry {
     /// first, which it does not run: the block's instructions start after it) or as it
     /// runs the entry. Not an instruction (a fence with rd 0, which no real entry has:
     /// rd = 0 is the sink register, 32); `cyclesBefore` is that of the instruction after
-    /// it.
-    static func lineFetch(offset: UInt16, cyclesBefore: UInt64, line: UInt64) -> BlockEntry {
+    /// it; rs1 holds `firstWay`, the index of the line's set's first way among all the
+    /// cache's ways (set times ways), if below 256 (for the loop specialised to the
+    /// standard geometry, whose L1I has 256 ways in all).
+    static func lineFetch(offset: UInt16, cyclesBefore: UInt64, line: UInt64, firstWay: Int) -> BlockEntry {
         var e = exit(offset: offset, cyclesBefore: cyclesBefore)
         e.op = .fence
         e.rd = 0
+        e.rs1 = UInt8(truncatingIfNeeded: firstWay)
         e.imm = Int32(truncatingIfNeeded: line)
         e.raw = UInt32(truncatingIfNeeded: line >> 32)
         return e
@@ -161,8 +164,11 @@ extension UnsafeMutablePointer where Pointee == BlockEntry {
     var isExit: Bool { @inline(__always) get { pointee.op == .jal && pointee.raw == 0 } }
     /// Whether this is a line-fetch entry (see `BlockEntry.lineFetch`).
     var isLineFetch: Bool { @inline(__always) get { pointee.op == .fence && pointee.rd == 0 } }
-    /// A line-fetch entry's line: imm its low 32 bits, raw its high.
-    var fetchLine: UInt64 { @inline(__always) get { UInt64(UInt32(bitPattern: pointee.imm)) | UInt64(pointee.raw) &<< 32 } }
+    /// A line-fetch entry's line: imm its low 32 bits, raw its high (one load: imm and
+    /// raw are the entry's first 8 bytes, which `BlockEngineTests` checks).
+    var fetchLine: UInt64 { @inline(__always) get { UnsafeRawPointer(self).load(as: UInt64.self) } }
+    /// A line-fetch entry's `firstWay` (see `BlockEntry.lineFetch`).
+    var fetchFirstWay: Int { @inline(__always) get { Int(pointee.rs1) } }
     var length: UInt64 { @inline(__always) get { UInt64(pointee.length) } }
     /// The entry as a decoded instruction, for the slow paths.
     var decoded: DecodedInstruction {
@@ -312,18 +318,22 @@ extension Hart {
         let core = timing.core
         let timed = timingEnabled
         func lineOf(_ offset: Int) -> UInt { (UInt(bitPattern: page) &+ UInt(offset)) &>> UInt(core.l1iShift) }
+        let l1i = timing.profile.l1i, sets = UInt(CacheModel.sets(l1i))
+        func fetchEntry(_ line: UInt, offset: Int, cyclesBefore: Int) -> BlockEntry {
+            BlockEntry.lineFetch(offset: UInt16(truncatingIfNeeded: offset), cyclesBefore: UInt64(cyclesBefore), line: UInt64(line),
+                                 firstWay: Int(line & (sets - 1)) &* l1i.ways)
+        }
         var line = lineOf(start)  // the instruction-cache line of the code so far
         // Whether a run of the block that has reached `line` has fetched the line at
         // `offset` and left it the most recent of its set: a run fetches every line
         // from its first to `line`, in order, and those lines are in distinct sets
         // while they are fewer than the sets.
-        let sets = UInt(CacheModel.sets(timing.profile.l1i))
         func fetchedInRun(_ offset: Int) -> Bool {
             let l = lineOf(offset)
             return l >= lineOf(start) && l <= line && line - l < sets
         }
         if timed {
-            blocks.entries[first] = BlockEntry.lineFetch(offset: 0, cyclesBefore: 0, line: UInt64(line))
+            blocks.entries[first] = fetchEntry(line, offset: 0, cyclesBefore: 0)
             count = 1
         }
         var low = start, high = start  // the bytes decoded (a jump followed may go back)
@@ -342,8 +352,7 @@ extension Hart {
             if timed && lineOf(offset) != line {
                 if count + 1 >= BlockCache.maxLength { break }
                 line = lineOf(offset)
-                blocks.entries[first + count] = BlockEntry.lineFetch(offset: UInt16(truncatingIfNeeded: offset - start),
-                                                                     cyclesBefore: UInt64(cycles), line: UInt64(line))
+                blocks.entries[first + count] = fetchEntry(line, offset: offset - start, cyclesBefore: cycles)
                 fetchMask |= 1 << UInt64(count - 1)
                 count += 1
             }

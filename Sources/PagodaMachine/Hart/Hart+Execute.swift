@@ -272,8 +272,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int8.self)))
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -284,8 +284,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt8.self))
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -296,8 +296,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int16.self)))
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -308,8 +308,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt16.self))
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -320,8 +320,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -332,8 +332,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = UInt64(p.load(as: UInt32.self))
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -344,8 +344,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             x[e.rd] = p.load(as: UInt64.self)
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -358,8 +358,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt8(truncatingIfNeeded: x[e.rs2]), as: UInt8.self)
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -370,8 +370,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 1) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt16(truncatingIfNeeded: x[e.rs2]), as: UInt16.self)
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -382,8 +382,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: UInt32(truncatingIfNeeded: x[e.rs2]), as: UInt32.self)
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -394,8 +394,8 @@ extension Hart {
                         let va = x[e.rs1] &+ e.imm
                         if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                             p.storeBytes(of: x[e.rs2], as: UInt64.self)
+                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -431,7 +431,7 @@ extension Hart {
                             // Not an instruction (the block's run counts it, so take it
                             // back here): the code goes on on another line, fetched now.
                             left &+= 1
-                            tm.fetch(line: e.fetchLine, counters, T.self)
+                            tm.fetch(entry: e, counters, T.self)
                         }
                     case .fenceI:
                         // As fence; only shootdown accounting looks at it.
@@ -571,7 +571,7 @@ extension Hart {
     @inline(__always)
     private func enter<T: TimingSwitch>(_ head: UnsafeMutablePointer<BlockEntry>, fetch: Bool, _ tm: TimingCore,
                                         _ counters: UnsafeMutablePointer<LoopCounters>, _: T.Type) -> UnsafeMutablePointer<BlockEntry> {
-        if fetch { tm.fetch(line: head.fetchLine, counters, T.self) }
+        if fetch { tm.fetch(entry: head, counters, T.self) }
         return head + 1
     }
 

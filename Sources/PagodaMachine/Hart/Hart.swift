@@ -101,7 +101,7 @@ public final class Hart {
 
     /// The memory the inner loop works in: one allocation holding the register file,
     /// the loop counters, the load and store host TLBs, the branch predictor's counters
-    /// and the L1 caches (their lines, stamps and hints, as many as the profile has; see
+    /// and the L1 caches (their lines and counts, as many as the profile has; see
     /// `loopMemoryLayout`), so that the loop reaches all of it at fixed offsets from the
     /// register file's address, one host register.
     let loopMemory: UnsafeMutableRawPointer

@@ -4,28 +4,16 @@
 /// counting; its owner calls `deallocate()`.
 ///
 /// Lines are identified by host addresses shifted right by the line size: RAM and ROM
-/// are each one host allocation, so a host line is exactly one physical line. Each way
-/// keeps when it was last used (a clock that ticks on each access that changes the
-/// recency order), so the least recently used way of a set is the one with the oldest
-/// stamp; each set keeps its most recent line, a hit on which changes nothing; and each
-/// line, by a hash of its address, keeps a hint of the way it was last in, so a hit on
-/// any other resident line is usually one more compare. (A hash, not the line's low
-/// bits: arrays a power of two apart, which share a set, would share those too.)
+/// are each one host allocation, so a host line is exactly one physical line. Each set
+/// keeps its lines in the order they were last used, the most recent first: a hit on
+/// the first changes nothing, a hit further down moves the line to the front and the
+/// ones before it down by one, and a miss does the same for the new line, the last (the
+/// least recently used, or an empty way) dropping out. So a hit costs a compare and a
+/// move per line more recent than it, and a miss one per way.
 struct CacheModel {
-    /// Everything else the cache holds, in its memory after `recent`.
+    /// The counts, in the cache's memory after the lines.
     struct State {
-        /// 64 less the bits of a hint's index: the top bits of the line's hash index it.
-        var hintShift: UInt64
         var ways: Int
-        /// Tags (the line address; `.max`, which no line is, for an empty way), `ways` per set.
-        var tags: UnsafeMutablePointer<UInt64>
-        /// When each way was last used (0 for never), `ways` per set.
-        var stamps: UnsafeMutablePointer<UInt64>
-        /// The way a line was last found or filled in, indexed by a hash of the line:
-        /// a guess, checked against the tag.
-        var hints: UnsafeMutablePointer<UInt16>
-        /// The clock of the stamps.
-        var clock: UInt64 = 0
         /// Whether the memory is the cache's own (or its owner's).
         var ownsMemory: Bool
         /// Accesses through `access` (`lookUp` leaves the count to its caller).
@@ -33,35 +21,23 @@ struct CacheModel {
         var misses: UInt64 = 0
     }
 
-    /// Where a cache's parts lie in its memory, in bytes from its start: each set's
-    /// most recent line, the state, the tags, the stamps and the hints, each part at a
-    /// multiple of 64 bytes. Plain arithmetic on the shape, so that for a shape known
-    /// at compile time (`CacheShape`) the offsets are constants.
+    /// Where a cache's parts lie in its memory, in bytes from its start: the lines,
+    /// `ways` per set, and the state, each at a multiple of 64 bytes. Plain arithmetic
+    /// on the shape, so that for a shape known at compile time (`CacheShape`) the
+    /// offsets are constants.
     enum Layout {
         @inline(__always) static func up(_ n: Int) -> Int { (n &+ 63) & ~63 }
-        @inline(__always) static func state(sets: Int) -> Int { up(sets &* 8) }
-        @inline(__always) static func tags(sets: Int) -> Int { state(sets: sets) &+ up(MemoryLayout<State>.stride) }
-        @inline(__always) static func stamps(sets: Int, ways: Int) -> Int { tags(sets: sets) &+ sets &* ways &* 8 }
-        @inline(__always) static func hints(sets: Int, ways: Int) -> Int { stamps(sets: sets, ways: ways) &+ sets &* ways &* 8 }
-        @inline(__always) static func size(sets: Int, ways: Int, hintBits: Int) -> Int {
-            up(hints(sets: sets, ways: ways) &+ (1 &<< hintBits) &* 2)
-        }
-        /// Four times as many hints as lines, up to a million.
-        static func hintBits(lines: Int) -> Int {
-            var bits = 0
-            while 1 << bits < 4 * lines && bits < 20 { bits += 1 }
-            return bits
+        @inline(__always) static func state(sets: Int, ways: Int) -> Int { up(sets &* ways &* 8) }
+        @inline(__always) static func size(sets: Int, ways: Int) -> Int {
+            state(sets: sets, ways: ways) &+ up(MemoryLayout<State>.stride)
         }
         /// The bytes a cache of that shape needs.
-        static func size(_ c: MachineProfile.Cache) -> Int {
-            let sets = CacheModel.sets(c)
-            return size(sets: sets, ways: c.ways, hintBits: hintBits(lines: sets * c.ways))
-        }
+        static func size(_ c: MachineProfile.Cache) -> Int { size(sets: CacheModel.sets(c), ways: c.ways) }
     }
 
-    /// Each set's most recently used line (`.max`, which no line is, for none): a hit on
-    /// it changes nothing. At the start of the cache's memory.
-    let recent: UnsafeMutablePointer<UInt64>
+    /// Each set's lines, most recently used first (`.max`, which no line is, for an
+    /// empty way): `ways` per set, at the start of the cache's memory.
+    let lines: UnsafeMutablePointer<UInt64>
     private let setMask: UInt64
     private let state: UnsafeMutablePointer<State>
 
@@ -77,25 +53,17 @@ struct CacheModel {
     /// A cache of that shape, empty, in `memory` (`Layout.size(c)` bytes at a multiple
     /// of 64, which its owner deallocates) if given, or in memory of its own.
     init(_ c: MachineProfile.Cache, memory given: UnsafeMutableRawPointer? = nil) {
-        let sets = CacheModel.sets(c), ways = c.ways, lines = sets * ways
-        let hintBits = Layout.hintBits(lines: lines)
-        let memory = given ?? .allocate(byteCount: Layout.size(sets: sets, ways: ways, hintBits: hintBits), alignment: 64)
-        let tags = (memory + Layout.tags(sets: sets)).bindMemory(to: UInt64.self, capacity: lines)
-        tags.initialize(repeating: .max, count: lines)
-        let stamps = (memory + Layout.stamps(sets: sets, ways: ways)).bindMemory(to: UInt64.self, capacity: lines)
-        stamps.initialize(repeating: 0, count: lines)
-        let hints = (memory + Layout.hints(sets: sets, ways: ways)).bindMemory(to: UInt16.self, capacity: 1 << hintBits)
-        hints.initialize(repeating: 0, count: 1 << hintBits)
-        recent = memory.bindMemory(to: UInt64.self, capacity: sets)
-        recent.initialize(repeating: .max, count: sets)
+        let sets = CacheModel.sets(c), ways = c.ways
+        let memory = given ?? .allocate(byteCount: Layout.size(sets: sets, ways: ways), alignment: 64)
+        lines = memory.bindMemory(to: UInt64.self, capacity: sets * ways)
+        lines.initialize(repeating: .max, count: sets * ways)
         setMask = UInt64(sets - 1)
-        state = (memory + Layout.state(sets: sets)).bindMemory(to: State.self, capacity: 1)
-        state.initialize(to: State(hintShift: UInt64(64 - hintBits), ways: ways, tags: tags, stamps: stamps, hints: hints,
-                                   ownsMemory: given == nil))
+        state = (memory + Layout.state(sets: sets, ways: ways)).bindMemory(to: State.self, capacity: 1)
+        state.initialize(to: State(ways: ways, ownsMemory: given == nil))
     }
 
     func deallocate() {
-        if state.pointee.ownsMemory { UnsafeMutableRawPointer(recent).deallocate() }
+        if state.pointee.ownsMemory { UnsafeMutableRawPointer(lines).deallocate() }
     }
 
     /// Looks up a line (an address >> the line size's bits), filling it on a miss, and
@@ -109,123 +77,64 @@ struct CacheModel {
     /// As `access`, counting only a miss: for callers that count accesses themselves.
     @inline(__always)
     func lookUp(line: UInt64) -> Bool {
-        let set = Int(truncatingIfNeeded: line & setMask)
-        if recent[set] == line { return true }
-        return accessOlder(line, set)
+        let set = lines + Int(truncatingIfNeeded: line & setMask) &* state.pointee.ways
+        if set.pointee == line { return true }
+        return CacheModel.moveToFront(line, in: set, ways: state.pointee.ways, state)
     }
 
-    /// The line is not its set's most recent: try the hinted way, then search the set.
-    /// (Kept small, with the arguments it came with for the search, so that the hinted
-    /// hit saves no registers and the search is a jump.)
+    /// The line is not the most recent of its set, whose lines start at `set`: moves it
+    /// to the front, the lines before it (all of them on a miss) down by one. Returns
+    /// whether it was there.
     @inline(never)
-    private func accessOlder(_ line: UInt64, _ set: Int) -> Bool {
-        recent[set] = line
-        let s = state
-        let now = s.pointee.clock &+ 1
-        s.pointee.clock = now
-        let hinted = set &* s.pointee.ways &+ Int(truncatingIfNeeded: s.pointee.hints[CacheModel.hintIndex(line, s.pointee.hintShift)])
-        if s.pointee.tags[hinted] == line { s.pointee.stamps[hinted] = now; return true }
-        return CacheModel.search(s, line, set)
-    }
-
-    /// `lookUp` for a cache of a shape known at compile time, in the hart's loop memory
-    /// at `loop`: its most recent lines, state and arrays at constant offsets from there.
-    @inline(__always)
-    static func access<S: CacheShape>(in loop: UnsafeMutableRawPointer, line: UInt64, _: S.Type) {
-        let set = Int(truncatingIfNeeded: line & UInt64(S.sets &- 1))
-        if loop.load(fromByteOffset: S.loopMemoryOffset &+ set &* 8, as: UInt64.self) != line { older(in: loop, line, set, S.self) }
-    }
-
-    /// The line is not its set's most recent: `accessOlder`, and the shape's `missed`
-    /// on a miss (out of line, and with nothing to return, so that the caller passes
-    /// the line and its set and goes on).
-    @inline(never)
-    private static func older<S: CacheShape>(in loop: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) {
-        let base = loop + S.loopMemoryOffset
-        if !hintedHit(base, line, set, S.self) { searchOrMiss(in: loop, line, set, S.self) }
-    }
-
-    /// After a wrong hint: the search, and the shape's `missed` on a miss.
-    @inline(never)
-    private static func searchOrMiss<S: CacheShape>(in loop: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) {
-        if !search(in: loop + S.loopMemoryOffset, line, set, S.self) { S.missed(loop: loop, line: line) }
-    }
-
-    /// The line made its set's most recent, and the clock advanced: whether the hinted
-    /// way holds it (then its stamp is the clock's).
-    @inline(__always)
-    private static func hintedHit<S: CacheShape>(_ base: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) -> Bool {
-        base.storeBytes(of: line, toByteOffset: set &* 8, as: UInt64.self)
-        let s = (base + Layout.state(sets: S.sets)).assumingMemoryBound(to: State.self)
-        let now = s.pointee.clock &+ 1
-        s.pointee.clock = now
-        let hint = Int(base.load(fromByteOffset: Layout.hints(sets: S.sets, ways: S.ways) &+ hintIndex(line, UInt64(64 &- S.hintBits)) &* 2,
-                                 as: UInt16.self))
-        let way = set &* S.ways &+ hint
-        guard base.load(fromByteOffset: Layout.tags(sets: S.sets) &+ way &* 8, as: UInt64.self) == line else { return false }
-        base.storeBytes(of: now, toByteOffset: Layout.stamps(sets: S.sets, ways: S.ways) &+ way &* 8, as: UInt64.self)
-        return true
-    }
-
-    /// `search` for such a cache (the ways a constant, so the loops unroll).
-    @inline(never)
-    private static func search<S: CacheShape>(in base: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) -> Bool {
-        let s = (base + Layout.state(sets: S.sets)).assumingMemoryBound(to: State.self)
-        let tags = (base + Layout.tags(sets: S.sets)).assumingMemoryBound(to: UInt64.self) + set &* S.ways
-        let stamps = (base + Layout.stamps(sets: S.sets, ways: S.ways)).assumingMemoryBound(to: UInt64.self) + set &* S.ways
-        let hint = (base + Layout.hints(sets: S.sets, ways: S.ways)).assumingMemoryBound(to: UInt16.self)
-            + hintIndex(line, UInt64(64 &- S.hintBits))
-        let now = s.pointee.clock
-        for way in 0..<S.ways where tags[way] == line {
-            stamps[way] = now
-            hint.pointee = UInt16(truncatingIfNeeded: way)
-            return true
-        }
-        var victim = 0, oldest = stamps[0]
-        for way in 1..<S.ways where stamps[way] < oldest {
-            oldest = stamps[way]
-            victim = way
-        }
-        s.pointee.misses &+= 1
-        tags[victim] = line
-        stamps[victim] = now
-        hint.pointee = UInt16(truncatingIfNeeded: victim)
-        return false
-    }
-
-    /// Where a line's hint is: Fibonacci hashing, the top bits of the line times
-    /// 2^64 / golden ratio.
-    @inline(__always)
-    private static func hintIndex(_ line: UInt64, _ shift: UInt64) -> Int {
-        Int(truncatingIfNeeded: (line &* 0x9E37_79B9_7F4A_7C15) &>> shift)
-    }
-
-    /// Searches the set for the line (its stamp is the clock's, already advanced); on a
-    /// miss, the least recently used way (an empty one first) takes it. Either way the
-    /// line's hint names its way after.
-    @inline(never)
-    private static func search(_ s: UnsafeMutablePointer<State>, _ line: UInt64, _ set: Int) -> Bool {
-        let tags = s.pointee.tags, stamps = s.pointee.stamps
-        let now = s.pointee.clock
-        let hint = s.pointee.hints + hintIndex(line, s.pointee.hintShift)
-        let base = set &* s.pointee.ways
-        var victim = base, oldest = UInt64.max
-        var way = base
-        let end = base &+ s.pointee.ways
-        while way < end {
-            if tags[way] == line {
-                stamps[way] = now
-                hint.pointee = UInt16(truncatingIfNeeded: way &- base)
-                return true
-            }
-            if stamps[way] < oldest { oldest = stamps[way]; victim = way }
+    private static func moveToFront(_ line: UInt64, in set: UnsafeMutablePointer<UInt64>, ways: Int,
+                                    _ s: UnsafeMutablePointer<State>) -> Bool {
+        var carried = set[0]
+        set[0] = line
+        var way = 1
+        while way < ways {
+            let here = set[way]
+            set[way] = carried
+            if here == line { return true }
+            carried = here
             way &+= 1
         }
         s.pointee.misses &+= 1
-        tags[victim] = line
-        stamps[victim] = now
-        hint.pointee = UInt16(truncatingIfNeeded: victim &- base)
         return false
+    }
+
+    /// `lookUp` for a cache of a shape known at compile time, in the hart's loop memory
+    /// at `loop`: its lines and state at constant offsets from there.
+    @inline(__always)
+    static func access<S: CacheShape>(in loop: UnsafeMutableRawPointer, line: UInt64, _: S.Type) {
+        let set = S.loopMemoryOffset &+ Int(truncatingIfNeeded: line & UInt64(S.sets &- 1)) &* (S.ways &* 8)
+        if loop.load(fromByteOffset: set, as: UInt64.self) != line { older(in: loop, line, set, S.self) }
+    }
+
+    /// As `access(in:line:)`, given the index of the line's set's first way among all
+    /// the cache's ways.
+    @inline(__always)
+    static func access<S: CacheShape>(in loop: UnsafeMutableRawPointer, line: UInt64, firstWay: Int, _: S.Type) {
+        let set = S.loopMemoryOffset &+ firstWay &* 8
+        if loop.load(fromByteOffset: set, as: UInt64.self) != line { older(in: loop, line, set, S.self) }
+    }
+
+    /// The line is not its set's most recent (the set's lines at byte `set` of the loop
+    /// memory): `moveToFront` unrolled, and the shape's `missed` on a miss (out of line,
+    /// and with nothing to return, so that the caller passes the line and goes on).
+    @inline(never)
+    private static func older<S: CacheShape>(in loop: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) {
+        let lines = (loop + set).assumingMemoryBound(to: UInt64.self)
+        var carried = lines[0]
+        lines[0] = line
+        for way in 1..<S.ways {
+            let here = lines[way]
+            lines[way] = carried
+            if here == line { return }
+            carried = here
+        }
+        let s = (loop + (S.loopMemoryOffset &+ Layout.state(sets: S.sets, ways: S.ways))).assumingMemoryBound(to: State.self)
+        s.pointee.misses &+= 1
+        S.missed(loop: loop, line: line)
     }
 }
 
@@ -235,7 +144,6 @@ struct CacheModel {
 protocol CacheShape {
     static var sets: Int { get }
     static var ways: Int { get }
-    static var hintBits: Int { get }
     static var loopMemoryOffset: Int { get }
     /// A miss on `line` in the hart whose loop memory is at `loop`: what it costs.
     static func missed(loop: UnsafeMutableRawPointer, line: UInt64)
@@ -246,7 +154,6 @@ protocol CacheShape {
 enum StandardL1D: CacheShape {
     static var sets: Int { 64 }
     static var ways: Int { 8 }
-    static var hintBits: Int { 11 }
     static var loopMemoryOffset: Int { Hart.predictorOffset &+ 1024 }
     @inline(never)
     static func missed(loop: UnsafeMutableRawPointer, line: UInt64) { TimingCore.dataMiss(at: TimingCore.of(loop), line: line) }
@@ -256,9 +163,8 @@ enum StandardL1D: CacheShape {
 enum StandardL1I: CacheShape {
     static var sets: Int { 64 }
     static var ways: Int { 4 }
-    static var hintBits: Int { 10 }
     static var loopMemoryOffset: Int {
-        StandardL1D.loopMemoryOffset &+ CacheModel.Layout.size(sets: StandardL1D.sets, ways: StandardL1D.ways, hintBits: StandardL1D.hintBits)
+        StandardL1D.loopMemoryOffset &+ CacheModel.Layout.size(sets: StandardL1D.sets, ways: StandardL1D.ways)
     }
     @inline(never)
     static func missed(loop: UnsafeMutableRawPointer, line: UInt64) { TimingCore.fetchMiss(at: TimingCore.of(loop), line: line) }

@@ -132,6 +132,17 @@ struct TimingCore {
         }
     }
 
+    /// The fetch of a line-fetch entry's line (see `fetch(line:)`): with the standard
+    /// geometry, in the set the entry names.
+    @inline(__always)
+    func fetch<T: TimingSwitch>(entry e: UnsafeMutablePointer<BlockEntry>, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
+        if T.geometry == nil {
+            fetch(line: e.fetchLine, counters, T.self)
+        } else {
+            CacheModel.access(in: TimingCore.loopMemory(counters), line: e.fetchLine, firstWay: e.fetchFirstWay, StandardL1I.self)
+        }
+    }
+
     /// The loop memory at `offset`, found from the loop counters in it (a fixed offset
     /// from the register file, which the loop keeps in a host register).
     @inline(__always)
