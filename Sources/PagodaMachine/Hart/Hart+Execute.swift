@@ -513,7 +513,7 @@ extension Hart {
                 let ran = e.pointee.branchRan
                 left &-= ran
                 if !T.enabled { n &+= ran }
-                if T.enabled { counters.pointee.executionCharged &+= (e + 1).pointee.cyclesBefore &+ tm.takenExtra }
+                if T.enabled { counters.pointee.executionCharged &+= (e + 1).pointee.cyclesBefore }
                 // A branch to its own page runs the target block straight away once linked
                 // to it, while the budget holds a whole block.
                 if let target = e.pointee.linkedBlock, left >= BlockCache.maxLength {

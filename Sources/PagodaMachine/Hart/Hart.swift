@@ -90,9 +90,13 @@ public final class Hart {
         /// With timing on: the execution cycles the batch's blocks have charged, which
         /// go into the timing model's breakdown when the batch ends.
         var executionCharged: UInt64 = 0
-        /// With timing on: conditional branches run, and those the predictor got wrong.
-        var conditionalBranches: UInt64 = 0
+        /// With timing on: conditional branches run, taken and not, and those the
+        /// predictor got wrong. (Taken ones are counted apart because each costs the
+        /// same extra cycles, which the timing model's breakdown adds from the count.)
+        var takenBranches: UInt64 = 0
+        var notTakenBranches: UInt64 = 0
         var mispredictions: UInt64 = 0
+        var conditionalBranches: UInt64 { takenBranches &+ notTakenBranches }
         /// The hart's timing core (a copy the timing model owns), for what the caches'
         /// out-of-line paths need of it.
         var timingCore: UnsafeMutablePointer<TimingCore>? = nil

@@ -80,8 +80,8 @@ struct TimingCore {
     let predictor: BranchPredictor
     /// Extra cycles (beyond 1) of each opcode, indexed by `Opcode.rawValue`.
     let extraCycles: UnsafeMutablePointer<UInt64>
-    /// Where the cycles went, beyond one per instruction, but for branch mispredictions
-    /// (see `TimingModel.breakdown`).
+    /// Where the cycles went, beyond one per instruction, but for taken branches' extra
+    /// cycles and branch mispredictions (see `TimingModel.breakdown`).
     let breakdown: UnsafeMutablePointer<CycleBreakdown>
     /// All instruction fetches (the loop adds a batch's when the batch ends), so the L1I
     /// hits are these less the misses.
@@ -175,13 +175,14 @@ struct TimingCore {
     }
 
     /// The conditional branch at entry `e` of the block at `pc`: counted in the loop's
-    /// counters, it trains the predictor, which counts mispredictions (their cycles are
-    /// the count times the penalty). A taken branch's extra cycles are charged as its
-    /// block's run ends. With the standard geometry, the entry holds its counter's index.
+    /// counters, taken or not, it trains the predictor, which counts mispredictions
+    /// (their cycles are the count times the penalty, and a taken branch's extra cycles
+    /// the taken count times those: see `TimingModel.breakdown`). With the standard
+    /// geometry, the entry holds its counter's index.
     @inline(__always)
     func branch<T: TimingSwitch>(_ e: UnsafeMutablePointer<BlockEntry>, pc: UInt64, taken: Bool,
                                  _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
-        counters.pointee.conditionalBranches &+= 1
+        if taken { counters.pointee.takenBranches &+= 1 } else { counters.pointee.notTakenBranches &+= 1 }
         let table: UnsafeMutablePointer<UInt8> = TimingCore.loopMemory(counters, at: Hart.predictorOffset)
         let index = T.geometry != nil ? e.predictorIndex : Int(truncatingIfNeeded: ((pc &+ e.offset) &>> 1) & predictor.mask)
         let c = table + index
@@ -261,9 +262,11 @@ public final class TimingModel {
         }
     }
 
-    /// Where the cycles went, beyond one per instruction.
+    /// Where the cycles went, beyond one per instruction: what has been charged, with
+    /// the taken branches' extra cycles and the mispredictions', which are counted.
     var breakdown: CycleBreakdown {
         var b = core.breakdown.pointee
+        b.execution &+= counters.pointee.takenBranches &* core.takenExtra
         b.branchMispredictions = mispredictions &* core.mispredictPenalty
         return b
     }
