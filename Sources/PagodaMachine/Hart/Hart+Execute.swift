@@ -321,7 +321,7 @@ extension Hart {
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
                             x[e.rd] = UInt64(bitPattern: Int64(p.load(as: Int32.self)))
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
+                            if T.enabled { tm.dataInline(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -345,7 +345,7 @@ extension Hart {
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
                             x[e.rd] = p.load(as: UInt64.self)
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
+                            if T.enabled { tm.dataInline(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -383,7 +383,7 @@ extension Hart {
                         if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 3) {
                             counters.pointee.fastDataAccesses &+= 1
                             p.storeBytes(of: UInt32(truncatingIfNeeded: x[e.rs2]), as: UInt32.self)
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
+                            if T.enabled { tm.dataInline(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
@@ -395,7 +395,7 @@ extension Hart {
                         if let p = Hart.hostAddress(x, Hart.storeTLBOffset, va, 7) {
                             counters.pointee.fastDataAccesses &+= 1
                             p.storeBytes(of: x[e.rs2], as: UInt64.self)
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
+                            if T.enabled { tm.dataInline(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to

@@ -174,6 +174,18 @@ struct TimingCore {
         }
     }
 
+    /// As `data(host:)`, with the cache's move to the front in line (see
+    /// `CacheModel.accessInline`).
+    @inline(__always)
+    func dataInline<T: TimingSwitch>(host: UInt, _ counters: UnsafeMutablePointer<Hart.LoopCounters>, _: T.Type) {
+        if T.geometry == nil {
+            data(host: host, counters, T.self)
+        } else {
+            CacheModel.accessInline(in: TimingCore.loopMemory(counters), line: UInt64(host) &>> (T.geometry?.l1dShift ?? l1dShift),
+                                    StandardL1D.self)
+        }
+    }
+
     /// The conditional branch at entry `e` of the block at `pc`: counted in the loop's
     /// counters, taken or not, it trains the predictor, which counts mispredictions
     /// (their cycles are the count times the penalty, and a taken branch's extra cycles
