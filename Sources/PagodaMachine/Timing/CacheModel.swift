@@ -229,7 +229,7 @@ struct BranchPredictor {
     static func update(_ c: UnsafeMutablePointer<UInt8>, taken: Bool) -> Bool {
         let v = c.pointee
         if v == (taken ? 3 : 0) { return true }
-        c.pointee = taken ? v + 1 : v - 1
+        c.pointee = taken ? v &+ 1 : v &- 1
         return (v >= 2) == taken
     }
 }
