@@ -285,7 +285,7 @@ extension Hart {
                         if let p = Hart.hostAddress(x, Hart.loadTLBOffset, va, 0) {
                             counters.pointee.fastDataAccesses &+= 1
                             x[e.rd] = UInt64(p.load(as: UInt8.self))
-                            if T.enabled { tm.data(host: UInt(bitPattern: p), counters, T.self) }
+                            if T.enabled { tm.dataInline(host: UInt(bitPattern: p), counters, T.self) }
                         } else {
                             settle(Hart.retired(T.self, n, budget, left, excepted) &+ (e - ep), through: e, counters, T.self)
                             checkedPC = pc &+ e.offset  // the pc translation costs are attributed to
