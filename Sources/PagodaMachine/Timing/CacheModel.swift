@@ -151,8 +151,8 @@ struct CacheModel {
     }
 
     /// The line is not its set's most recent (the set's lines at byte `set` of the loop
-    /// memory): `moveToFront` unrolled, and the shape's `missed` on a miss (out of line,
-    /// and with nothing to return, so that the caller passes the line and goes on).
+    /// memory): `moveToFront` unrolled, and `missed` on a miss (out of line, and with
+    /// nothing to return, so that the caller passes the line and goes on).
     @inline(never)
     private static func older<S: CacheShape>(in loop: UnsafeMutableRawPointer, _ line: UInt64, _ set: Int, _: S.Type) {
         let lines = (loop + set).assumingMemoryBound(to: UInt64.self)
@@ -164,9 +164,7 @@ struct CacheModel {
             if here == line { return }
             carried = here
         }
-        let s = (loop + (S.loopMemoryOffset &+ Layout.state(sets: S.sets, ways: S.ways))).assumingMemoryBound(to: State.self)
-        s.pointee.misses &+= 1
-        S.missed(loop: loop, line: line)
+        missed(in: loop, line, S.self)
     }
 }
 
