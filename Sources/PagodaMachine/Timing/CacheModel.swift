@@ -113,8 +113,8 @@ struct CacheModel {
     /// As `access(in:line:)`, with the move to the front in line, as a loop (not
     /// unrolled, to keep the handlers small): for the loop's commonest accesses (word
     /// and doubleword loads and stores, unsigned byte loads and byte stores), so that a
-    /// hit a few lines down costs no call. (In every load and store handler, it made the loop's other
-    /// handlers run slower on the host.)
+    /// hit a few lines down costs no call. (In every load and store handler, it made
+    /// the loop's other handlers run slower on the host.)
     @inline(__always)
     static func accessInline<S: CacheShape>(in loop: UnsafeMutableRawPointer, line: UInt64, _: S.Type) {
         let set = S.loopMemoryOffset &+ Int(truncatingIfNeeded: line & UInt64(S.sets &- 1)) &* (S.ways &* 8)
